@@ -1,0 +1,1 @@
+"""Coexist: shared care coordination and evaluation for coexisting severe mental illness and substance use."""

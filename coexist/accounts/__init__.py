@@ -1,0 +1,1 @@
+"""Staff users, sign-in hardening and personal API tokens."""

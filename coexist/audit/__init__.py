@@ -1,0 +1,1 @@
+"""The append-only access log: who saw or changed whose record, when and why."""

@@ -1,0 +1,1 @@
+"""Care teams (and, later, episodes, care plans and case reviews)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "coexist.demo"
+    label = "demo"
+    verbose_name = "Synthetic demo data"

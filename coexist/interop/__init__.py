@@ -1,0 +1,1 @@
+"""The JSON API wiring (and, later, FHIR)."""

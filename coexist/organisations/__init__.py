@@ -1,0 +1,1 @@
+"""Organisations, services, teams and staff memberships with roles."""

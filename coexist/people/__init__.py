@@ -1,0 +1,1 @@
+"""The person who uses services: identity, equality fields, contact, carers, consent."""

@@ -1,0 +1,191 @@
+"""Changes to a person's record. Each checks the permission function, runs in one transaction,
+keeps change history (who, before, after) and appends to the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coexist.accounts.models import User
+from coexist.audit.models import Channel, Outcome
+from coexist.audit.services import access_log_append
+from coexist.organisations.models import Organisation
+from coexist.people.models import Carer, Consent, Person, normalise_nhs_number
+from coexist.people.permissions import AccessRefused, may, require
+from coexist.people.rules import SHAREABLE_PARTS, Action, RecordPart, contact_details_missing
+
+# Which part of the record each editable field belongs to, so a write is checked part by part.
+FIELD_PARTS: Mapping[str, RecordPart] = {
+    "nhs_number": RecordPart.IDENTITY,
+    "given_name": RecordPart.IDENTITY,
+    "family_name": RecordPart.IDENTITY,
+    "preferred_name": RecordPart.IDENTITY,
+    "date_of_birth": RecordPart.IDENTITY,
+    "sex": RecordPart.EQUALITY,
+    "gender_same_as_sex": RecordPart.EQUALITY,
+    "gender_identity": RecordPart.EQUALITY,
+    "ethnic_category": RecordPart.EQUALITY,
+    "housing_status": RecordPart.EQUALITY,
+    "released_from_prison_on": RecordPart.EQUALITY,
+    "has_caring_responsibilities": RecordPart.EQUALITY,
+    "childcare_barrier": RecordPart.EQUALITY,
+    "transport_barrier": RecordPart.EQUALITY,
+    "contact_method": RecordPart.CONTACT,
+    "phone": RecordPart.CONTACT,
+    "email": RecordPart.CONTACT,
+    "address": RecordPart.CONTACT,
+    "postcode": RecordPart.CONTACT,
+}
+
+
+def _confirm_still_visible(*, user: User, person: Person) -> None:
+    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
+    decision = may(user, person, Action.READ)
+    if not decision.allowed:
+        raise AccessRefused(decision)
+
+
+def person_update(*, person: Person, by: User, changes: Mapping[str, Any], channel: Channel) -> Person:
+    """Change fields of a person's record. Raises ValidationError (field -> message) or AccessRefused."""
+    unknown = sorted(set(changes) - set(FIELD_PARTS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    parts = sorted({FIELD_PARTS[name] for name in changes}) or [RecordPart.IDENTITY]
+    decision = require(
+        user=by, person=person, action=Action.WRITE, parts=parts, channel=channel, detail="update person"
+    )
+
+    cleaned = dict(changes)
+    if "nhs_number" in cleaned:
+        cleaned["nhs_number"] = normalise_nhs_number(cleaned["nhs_number"] or "") or None
+    changed = sorted(name for name, value in cleaned.items() if getattr(person, name) != value)
+    if not changed:
+        return person
+
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        for name in changed:
+            setattr(locked, name, cleaned[name])
+        errors: dict[str, list[str]] = {}
+        try:
+            locked.full_clean()
+        except ValidationError as exc:
+            errors = exc.message_dict
+        for field, message in contact_details_missing(
+            method=locked.contact_method,
+            phone=locked.phone,
+            email=locked.email,
+            address=locked.address,
+            postcode=locked.postcode,
+        ).items():
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+        locked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
+        locked.save()
+        _confirm_still_visible(user=by, person=locked)
+        access_log_append(
+            actor=by,
+            person_ids=[locked.public_id],
+            action=Action.WRITE,
+            parts=parts,
+            outcome=Outcome.ALLOWED,
+            basis=decision.basis,
+            channel=channel,
+            detail="changed " + ", ".join(changed),
+        )
+    return locked
+
+
+def consent_record(
+    *,
+    person: Person,
+    by: User,
+    parts: Iterable[str],
+    given_on: date,
+    channel: Channel,
+    organisation: Organisation | None = None,
+    carer: Carer | None = None,
+) -> Consent:
+    """Record what the person agreed to share, with one organisation or one carer, from a date."""
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.CONSENT],
+        channel=channel,
+        detail="record consent",
+    )
+    chosen = sorted(set(parts))
+    errors: dict[str, str] = {}
+    if (organisation is None) == (carer is None):
+        errors["recipient"] = "Choose one organisation or one carer to share with."
+    if carer is not None and carer.person_id != person.pk:
+        errors["recipient"] = "That carer is not recorded for this person."
+    if not chosen:
+        errors["parts"] = "Choose at least one part of the record to share."
+    elif not set(chosen) <= set(SHAREABLE_PARTS):
+        errors["parts"] = "Choose only from the parts of the record that can be shared."
+    if given_on > timezone.localdate():
+        errors["given_on"] = "The date consent was given cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        consent = Consent(
+            person=person, organisation=organisation, carer=carer, parts=chosen, given_on=given_on, recorded_by=by
+        )
+        consent._history_user = by  # type: ignore[attr-defined]
+        consent.save()
+        access_log_append(
+            actor=by,
+            person_ids=[person.public_id],
+            action=Action.WRITE,
+            parts=[RecordPart.CONSENT],
+            outcome=Outcome.ALLOWED,
+            basis=decision.basis,
+            channel=channel,
+            detail=f"recorded consent to share {', '.join(chosen)} with {consent.recipient_name}",
+        )
+    return consent
+
+
+def consent_withdraw(*, consent: Consent, by: User, withdrawn_on: date, note: str, channel: Channel) -> Consent:
+    """The person withdraws consent. From that date the recipient organisation no longer sees the record."""
+    person = consent.person
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.CONSENT],
+        channel=channel,
+        detail="withdraw consent",
+    )
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": "Consent cannot be withdrawn before the date it was given."})
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": "The date consent was withdrawn cannot be in the future."})
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_on is not None:
+            raise ValidationError({"withdrawn_on": "This consent has already been withdrawn."})
+        locked.withdrawn_on = withdrawn_on
+        locked.withdrawn_by = by
+        locked.withdrawal_note = note
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.save()
+        access_log_append(
+            actor=by,
+            person_ids=[person.public_id],
+            action=Action.WRITE,
+            parts=[RecordPart.CONSENT],
+            outcome=Outcome.ALLOWED,
+            basis=decision.basis,
+            channel=channel,
+            detail=f"withdrew consent to share with {locked.recipient_name}",
+        )
+    return locked

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from coexist.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("<uuid:public_id>/", views.person_detail, name="detail"),
+    path("<uuid:public_id>/contact/", views.person_edit_contact, name="edit-contact"),
+    path("<uuid:public_id>/equality/", views.person_edit_equality, name="edit-equality"),
+    path("<uuid:public_id>/consents/new/", views.consent_new, name="consent-new"),
+    path("<uuid:public_id>/consents/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+]

@@ -1,0 +1,172 @@
+"""Pages: the caseload (home), a person's record, and the forms that change it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from coexist.accounts.models import User
+from coexist.audit.models import Channel
+from coexist.forms import add_service_errors
+from coexist.organisations.models import Role
+from coexist.organisations.selectors import current_roles, has_clinical_role
+from coexist.people import services
+from coexist.people.forms import ConsentForm, ConsentWithdrawForm, ContactForm, EqualityForm, SearchForm
+from coexist.people.models import Consent, Person
+from coexist.people.permissions import AccessRefused
+from coexist.people.rules import AccessDecision, RecordPart
+from coexist.people.selectors import OpenedRecord, people_find, person_open
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _open(request: HttpRequest, public_id: UUID, detail: str, *, to_change: str | None = None) -> OpenedRecord:
+    try:
+        record = person_open(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
+    except Person.DoesNotExist as exc:
+        raise Http404("No such person") from exc
+    if to_change is not None and not record.can_write(to_change):
+        raise AccessRefused(AccessDecision(False, "You may read this record but not change this part of it."))
+    return record
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in member of staff's caseload, with search. Non-clinical roles get their own page."""
+    user = _staff(request)
+    if not has_clinical_role(user):
+        roles = current_roles(user)
+        if Role.ADMINISTRATOR in roles or user.is_superuser:
+            return render(request, "people/home_administrator.html")
+        return render(request, "people/home_no_records.html", {"researcher": Role.RESEARCHER in roles})
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = people_find(viewer=user, query=query, channel=Channel.PAGE)
+    return render(request, "people/caseload.html", {"form": form, "query": query, "people": people})
+
+
+@login_required
+def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    record = _open(request, public_id, "person page")
+    return render(request, "people/person_detail.html", {"record": record, "person": record.person, "Part": RecordPart})
+
+
+def _edit(
+    request: HttpRequest,
+    public_id: UUID,
+    *,
+    part: str,
+    form_class: Any,
+    template: str,
+    success: str,
+) -> HttpResponse:
+    record = _open(request, public_id, f"edit {part} form", to_change=part)
+    person = record.person
+    if request.method != "POST":
+        form = form_class.for_person(person)
+        return render(request, template, {"form": form, "person": person})
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            services.person_update(person=person, by=_staff(request), changes=form.cleaned_data, channel=Channel.PAGE)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("people:detail", public_id=person.public_id)
+    return render(request, template, {"form": form, "person": person}, status=400)
+
+
+@login_required
+def person_edit_contact(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _edit(
+        request,
+        public_id,
+        part=RecordPart.CONTACT,
+        form_class=ContactForm,
+        template="people/edit_contact.html",
+        success="Contact preference saved.",
+    )
+
+
+@login_required
+def person_edit_equality(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _edit(
+        request,
+        public_id,
+        part=RecordPart.EQUALITY,
+        form_class=EqualityForm,
+        template="people/edit_equality.html",
+        success="Equality and circumstances saved.",
+    )
+
+
+def _render_form(request: HttpRequest, template: str, form: BaseForm, status: int, **context: Any) -> HttpResponse:
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+@login_required
+def consent_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    record = _open(request, public_id, "record consent form", to_change=RecordPart.CONSENT)
+    person = record.person
+    if request.method != "POST":
+        return _render_form(request, "people/consent_new.html", ConsentForm(person=person), 200, person=person)
+    form = ConsentForm(request.POST, person=person)
+    if form.is_valid():
+        organisation, carer = form.recipient_objects()
+        try:
+            consent = services.consent_record(
+                person=person,
+                by=_staff(request),
+                organisation=organisation,
+                carer=carer,
+                parts=form.cleaned_data["parts"],
+                given_on=form.cleaned_data["given_on"],
+                channel=Channel.PAGE,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Consent to share with {consent.recipient_name} recorded.")
+            return redirect("people:detail", public_id=person.public_id)
+    return _render_form(request, "people/consent_new.html", form, 400, person=person)
+
+
+@login_required
+def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: UUID) -> HttpResponse:
+    record = _open(request, public_id, "withdraw consent form", to_change=RecordPart.CONSENT)
+    person = record.person
+    try:
+        consent = person.consents.select_related("organisation", "carer").get(public_id=consent_id)
+    except Consent.DoesNotExist as exc:
+        raise Http404("No such consent") from exc
+    context = {"person": person, "consent": consent}
+    if request.method != "POST":
+        return _render_form(request, "people/consent_withdraw.html", ConsentWithdrawForm(), 200, **context)
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent,
+                by=_staff(request),
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                note=form.cleaned_data["note"],
+                channel=Channel.PAGE,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Consent to share with {consent.recipient_name} withdrawn.")
+            return redirect("people:detail", public_id=person.public_id)
+    return _render_form(request, "people/consent_withdraw.html", form, 400, **context)

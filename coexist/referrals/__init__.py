@@ -1,0 +1,1 @@
+"""Referrals into a service from every route."""

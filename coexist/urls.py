@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coexist.interop.api import api
+from coexist.people import views as people_views
+
+admin.site.site_header = "Coexist administration"
+admin.site.site_title = "Coexist administration"
+admin.site.index_title = "Accounts and services"
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("", include("coexist.accounts.urls")),
+    path("people/", include("coexist.people.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "coexist.views.forbidden"
+handler404 = "coexist.views.not_found"
+handler500 = "coexist.views.server_error"
