@@ -86,7 +86,6 @@ TEMPLATES = [
 ]
 
 # SQLite (WAL) by default so a newcomer needs nothing installed; PostgreSQL through DATABASE_URL.
-(BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'coexist.sqlite3'}"),
@@ -167,6 +166,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In development, serve straight from the app and build folders; in production, from `collectstatic`.
+WHITENOISE_USE_FINDERS = DEBUG
 # build/static holds what `make assets` compiles from npm packages (NHS.UK frontend, htmx).
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STORAGES = {

@@ -124,7 +124,14 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["nhs_number"], condition=Q(nhs_number__isnull=False), name="person_nhs_number_unique"
+                fields=["nhs_number"],
+                condition=Q(nhs_number__isnull=False),
+                name="person_nhs_number_unique",
+                violation_error_code="duplicate_nhs_number",
+                violation_error_message=(
+                    "This NHS number is already recorded for another person. Search for them rather than "
+                    "recording the same person twice."
+                ),
             ),
             # An empty NHS number is stored as NULL, never "", so uniqueness holds only for real numbers.
             models.CheckConstraint(condition=~Q(nhs_number=""), name="person_nhs_number_null_not_blank"),

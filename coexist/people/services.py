@@ -43,6 +43,16 @@ FIELD_PARTS: Mapping[str, RecordPart] = {
 }
 
 
+def _by_field(error: ValidationError) -> dict[str, list[str]]:
+    """Model validation's messages by field; a duplicate NHS number belongs to the NHS number field."""
+    errors: dict[str, list[str]] = {}
+    for field, field_errors in error.error_dict.items():
+        for item in field_errors:
+            target = "nhs_number" if item.code == "duplicate_nhs_number" else field
+            errors.setdefault(target, []).extend(item.messages)
+    return errors
+
+
 def _confirm_still_visible(*, user: User, person: Person) -> None:
     """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
     decision = may(user, person, Action.READ)
@@ -75,7 +85,7 @@ def person_update(*, person: Person, by: User, changes: Mapping[str, Any], chann
         try:
             locked.full_clean()
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = _by_field(exc)
         for field, message in contact_details_missing(
             method=locked.contact_method,
             phone=locked.phone,

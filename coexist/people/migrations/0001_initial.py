@@ -328,6 +328,8 @@ class Migration(migrations.Migration):
                         condition=models.Q(("nhs_number__isnull", False)),
                         fields=("nhs_number",),
                         name="person_nhs_number_unique",
+                        violation_error_code="duplicate_nhs_number",
+                        violation_error_message="This NHS number is already recorded for another person. Search for them rather than recording the same person twice.",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(("nhs_number", ""), _negated=True), name="person_nhs_number_null_not_blank"

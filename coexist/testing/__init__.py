@@ -1,0 +1,1 @@
+"""Test support: factories and the small named cast the tests share."""
