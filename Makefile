@@ -8,7 +8,6 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_PEOPLE ?= 120
 DEMO_SEED ?= 2026
-export DJANGO_SETTINGS_MODULE ?= coexist.settings
 
 .PHONY: run test lint typecheck check assets install install-dev chromium demo bench clean
 
@@ -73,7 +72,7 @@ test: install-dev assets chromium lint typecheck check
 	$(BIN)/pytest
 
 bench: install-dev
-	$(BIN)/pytest benchmarks --benchmark-only -p no:randomly
+	$(BIN)/pytest benchmarks -q -s -p no:playwright -o addopts="" -o testpaths=benchmarks
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .mypy_cache .ruff_cache

@@ -21,7 +21,6 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"href": reverse("home"), "text": "Caseload"})
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         items.append({"href": reverse("admin:index"), "text": "Manage accounts and services"})
-    items.append({"href": reverse("accounts:profile"), "text": "Your profile"})
     for item in items:
         item["current"] = request.path == item["href"]
     return {"nav_items": items}

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import URLPattern, URLResolver
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -22,28 +18,7 @@ from coexist.people.permissions import AccessRefused
 logger = logging.getLogger(__name__)
 
 
-def _problem_when_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """django-ninja answers an unsupported method with a plain-text 405; make it problem+json too."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if isinstance(response, HttpResponseNotAllowed):
-            allowed = response["Allow"]
-            return problem(request, 405, f"Use one of: {allowed}.", Allow=allowed)
-        return response
-
-    return wrapper
-
-
 class CoexistAPI(NinjaAPI):
-    def _get_urls(self) -> list[URLResolver | URLPattern]:
-        urls = super()._get_urls()
-        for pattern in urls:
-            if isinstance(pattern, URLPattern) and not inspect.iscoroutinefunction(pattern.callback):
-                pattern.callback = _problem_when_not_allowed(pattern.callback)
-        return urls
-
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         """Error responses are problem+json (RFC 9457), not plain JSON: say so in the document."""
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -96,7 +71,10 @@ def on_domain_validation_error(request: HttpRequest, exc: DjangoValidationError)
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(
-        request, 401, "Send a personal API token as 'Authorization: Bearer <token>'.", WWW_Authenticate="Bearer"
+        request,
+        401,
+        "Send a personal API token as 'Authorization: Bearer <token>'.",
+        headers={"WWW-Authenticate": "Bearer"},
     )
 
 

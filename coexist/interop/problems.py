@@ -39,7 +39,12 @@ class Problem(Schema):
 
 
 def problem(
-    request: HttpRequest, status: int, detail: str, *, errors: list[dict[str, str]] | None = None, **extra: Any
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JsonResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -50,8 +55,8 @@ def problem(
         "errors": errors or [],
     }
     response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
-    for header, value in extra.items():
-        response[header.replace("_", "-")] = value
+    for header, value in (headers or {}).items():
+        response[header] = value
     return response
 
 

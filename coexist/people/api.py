@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from coexist.accounts.models import User
@@ -235,7 +235,7 @@ def patch_person(request: HttpRequest, person_id: UUID, payload: PersonPatch) ->
 
 
 @router.post("/{person_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record consent to share")
-def create_consent(request: HttpRequest, person_id: UUID, payload: ConsentIn) -> tuple[int, ConsentOut]:
+def create_consent(request: HttpRequest, person_id: UUID, payload: ConsentIn) -> Status[ConsentOut]:
     try:
         person = Person.objects.get(public_id=person_id)
     except Person.DoesNotExist as exc:
@@ -255,7 +255,7 @@ def create_consent(request: HttpRequest, person_id: UUID, payload: ConsentIn) ->
         given_on=payload.given_on,
         channel=Channel.API,
     )
-    return 201, _consent_out(consent)
+    return Status(201, _consent_out(consent))
 
 
 @router.post(

@@ -34,6 +34,11 @@ class OpenedRecord:
         return part in self.writable
 
     @property
+    def shared_part_labels(self) -> list[str]:
+        """The readable parts beyond identity, in the record's order, for saying what was shared."""
+        return [part.label for part in RecordPart if part in self.readable and part != RecordPart.IDENTITY]
+
+    @property
     def carers(self) -> QuerySet[Carer]:
         return self.person.carers.all() if self.can_read(RecordPart.CARERS) else Carer.objects.none()
 
