@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from coexist.interop.api import api
 from coexist.people import views as people_views
@@ -14,6 +16,8 @@ urlpatterns = [
     path("people/", include("coexist.people.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name none (the admin site).
+    path("favicon.ico", RedirectView.as_view(url=static("nhsuk/assets/images/favicon.ico"), permanent=True)),
 ]
 
 handler403 = "coexist.views.forbidden"

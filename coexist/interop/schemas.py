@@ -16,6 +16,7 @@ def _no_nul(value: str) -> str:
 
 Text32 = Annotated[str, Field(max_length=32), AfterValidator(_no_nul)]
 Text100 = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
+Text200 = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 Text254 = Annotated[str, Field(max_length=254), AfterValidator(_no_nul)]
 Text2000 = Annotated[str, Field(max_length=2000), AfterValidator(_no_nul)]
 Postcode = Annotated[str, Field(max_length=10), AfterValidator(_no_nul)]

@@ -14,10 +14,10 @@ from pydantic import ConfigDict
 from coexist.accounts.models import User
 from coexist.audit.models import Channel
 from coexist.interop.problems import ERRORS
-from coexist.interop.schemas import Postcode, Text32, Text100, Text254, Text2000
+from coexist.interop.schemas import Postcode, Text32, Text100, Text200, Text254, Text2000
 from coexist.organisations.models import Organisation
 from coexist.people import services
-from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Sex
+from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Relationship, Sex
 from coexist.people.rules import SHAREABLE_PARTS, ContactMethod, RecordPart
 from coexist.people.selectors import OpenedRecord, people_find, person_open
 
@@ -27,6 +27,9 @@ ContactMethodCode = Literal["phone", "text", "email", "letter", "video", "in_per
 SexCode = Literal["female", "male", "not_known", "not_stated"]
 EthnicCode = Literal["A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z"]
 HousingCode = Literal["settled", "supported", "temporary", "no_fixed_abode", "rough_sleeping", "not_known"]
+RelationshipCode = Literal[
+    "parent", "partner", "child", "sibling", "other_relative", "friend", "neighbour", "other"
+]  # fmt: skip
 ShareablePart = Literal["contact", "care_plan", "carers", "equality", "mental_health", "substance_use", "risk"]
 
 # The Literal types above must list exactly the model's choices; checked at import.
@@ -34,6 +37,7 @@ assert set(ContactMethodCode.__args__) == set(ContactMethod.values)  # type: ign
 assert set(SexCode.__args__) == set(Sex.values)  # type: ignore[attr-defined]
 assert set(EthnicCode.__args__) == set(EthnicCategory.values)  # type: ignore[attr-defined]
 assert set(HousingCode.__args__) == set(HousingStatus.values)  # type: ignore[attr-defined]
+assert set(RelationshipCode.__args__) == set(Relationship.values)  # type: ignore[attr-defined]
 assert set(ShareablePart.__args__) == {p.value for p in SHAREABLE_PARTS}  # type: ignore[attr-defined]
 
 
@@ -122,6 +126,19 @@ class PersonPatch(Schema):
 _NULLABLE = {"released_from_prison_on", "has_caring_responsibilities", "childcare_barrier", "transport_barrier"}
 
 
+class CarerIn(Schema):
+    """R5: a carer or family member."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text200 = Field(..., min_length=1)
+    relationship: RelationshipCode
+    provides_care: bool
+    lives_with_person: bool = False
+    phone: Text32 = ""
+    email: Text254 = ""
+
+
 class ConsentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -142,6 +159,17 @@ def _staff(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def _carer_out(c: Carer) -> CarerOut:
+    return CarerOut(
+        id=c.public_id,
+        name=c.name,
+        relationship=c.relationship,
+        provides_care=c.provides_care,
+        lives_with_person=c.lives_with_person,
+        phone=c.phone,
+    )
 
 
 def _consent_out(consent: Consent) -> ConsentOut:
@@ -183,17 +211,7 @@ def _person_out(record: OpenedRecord) -> PersonOut:
             transport_barrier=p.transport_barrier,
         )
     if record.can_read(RecordPart.CARERS):
-        out.carers = [
-            CarerOut(
-                id=c.public_id,
-                name=c.name,
-                relationship=c.relationship,
-                provides_care=c.provides_care,
-                lives_with_person=c.lives_with_person,
-                phone=c.phone,
-            )
-            for c in record.carers
-        ]
+        out.carers = [_carer_out(c) for c in record.carers]
     if record.can_read(RecordPart.CONSENT):
         out.consents = [_consent_out(c) for c in record.consents]
     return out
@@ -232,6 +250,16 @@ def patch_person(request: HttpRequest, person_id: UUID, payload: PersonPatch) ->
         raise Http404("No person with that id.") from exc
     services.person_update(person=person, by=_staff(request), changes=changes, channel=Channel.API)
     return _person_out(_open(request, person_id, "PATCH person (response)"))
+
+
+@router.post("/{person_id}/carers", response={201: CarerOut, **ERRORS}, summary="Record a carer or family member")
+def create_carer(request: HttpRequest, person_id: UUID, payload: CarerIn) -> Status[CarerOut]:
+    try:
+        person = Person.objects.get(public_id=person_id)
+    except Person.DoesNotExist as exc:
+        raise Http404("No person with that id.") from exc
+    carer = services.carer_add(person=person, by=_staff(request), channel=Channel.API, **payload.model_dump())
+    return Status(201, _carer_out(carer))
 
 
 @router.post("/{person_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record consent to share")

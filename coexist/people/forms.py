@@ -6,7 +6,7 @@ from django import forms
 
 from coexist.forms import NHSDateField, NHSForm
 from coexist.organisations.models import Organisation
-from coexist.people.models import Carer, EthnicCategory, HousingStatus, Person, Sex
+from coexist.people.models import Carer, EthnicCategory, HousingStatus, Person, Relationship, Sex
 from coexist.people.rules import SHAREABLE_PARTS, ContactMethod
 
 _YES_NO_UNKNOWN = [("", "Not asked"), ("true", "Yes"), ("false", "No")]
@@ -85,6 +85,22 @@ class EqualityForm(NHSForm):
 
 
 _BOOL_FIELDS = {"has_caring_responsibilities", "childcare_barrier", "transport_barrier"}
+
+
+class CarerForm(NHSForm):
+    """R5: a carer or family member."""
+
+    name = forms.CharField(label="Full name", max_length=200)
+    relationship = forms.ChoiceField(label="Relationship to the person", choices=Relationship.choices)
+    provides_care = forms.TypedChoiceField(
+        label="Do they give the person unpaid care or support?",
+        choices=[("true", "Yes, they are a carer"), ("false", "No, family or friend only")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+    )
+    lives_with_person = forms.BooleanField(label="They live with the person", required=False)
+    phone = forms.CharField(label="Phone number (optional)", required=False, max_length=32)
+    email = forms.EmailField(label="Email address (optional)", required=False)
 
 
 class ConsentForm(NHSForm):

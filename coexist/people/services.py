@@ -112,6 +112,48 @@ def person_update(*, person: Person, by: User, changes: Mapping[str, Any], chann
     return locked
 
 
+def carer_add(
+    *,
+    person: Person,
+    by: User,
+    name: str,
+    relationship: str,
+    provides_care: bool,
+    lives_with_person: bool = False,
+    phone: str = "",
+    email: str = "",
+    channel: Channel,
+) -> Carer:
+    """R5: record a carer or family member. Offering them an assessment of their own needs comes next."""
+    decision = require(
+        user=by, person=person, action=Action.WRITE, parts=[RecordPart.CARERS], channel=channel, detail="add carer"
+    )
+    carer = Carer(
+        person=person,
+        name=name.strip(),
+        relationship=relationship,
+        provides_care=provides_care,
+        lives_with_person=lives_with_person,
+        phone=phone.strip(),
+        email=email.strip(),
+    )
+    carer.full_clean()
+    with transaction.atomic():
+        carer._history_user = by  # type: ignore[attr-defined]
+        carer.save()
+        access_log_append(
+            actor=by,
+            person_ids=[person.public_id],
+            action=Action.WRITE,
+            parts=[RecordPart.CARERS],
+            outcome=Outcome.ALLOWED,
+            basis=decision.basis,
+            channel=channel,
+            detail=f"added {carer.get_relationship_display().lower()} {carer.name}",
+        )
+    return carer
+
+
 def consent_record(
     *,
     person: Person,

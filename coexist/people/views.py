@@ -18,7 +18,7 @@ from coexist.forms import add_service_errors
 from coexist.organisations.models import Role
 from coexist.organisations.selectors import current_roles, has_clinical_role
 from coexist.people import services
-from coexist.people.forms import ConsentForm, ConsentWithdrawForm, ContactForm, EqualityForm, SearchForm
+from coexist.people.forms import CarerForm, ConsentForm, ConsentWithdrawForm, ContactForm, EqualityForm, SearchForm
 from coexist.people.models import Consent, Person
 from coexist.people.permissions import AccessRefused
 from coexist.people.rules import AccessDecision, RecordPart
@@ -114,6 +114,24 @@ def person_edit_equality(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _render_form(request: HttpRequest, template: str, form: BaseForm, status: int, **context: Any) -> HttpResponse:
     return render(request, template, {"form": form, **context}, status=status)
+
+
+@login_required
+def carer_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    record = _open(request, public_id, "add carer form", to_change=RecordPart.CARERS)
+    person = record.person
+    if request.method != "POST":
+        return _render_form(request, "people/carer_new.html", CarerForm(), 200, person=person)
+    form = CarerForm(request.POST)
+    if form.is_valid():
+        try:
+            carer = services.carer_add(person=person, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{carer.name} added.")
+            return redirect("people:detail", public_id=person.public_id)
+    return _render_form(request, "people/carer_new.html", form, 400, person=person)
 
 
 @login_required
