@@ -217,6 +217,13 @@ def _person_out(record: OpenedRecord) -> PersonOut:
     return out
 
 
+def _person_or_404(person_id: UUID) -> Person:
+    person = Person.objects.filter(public_id=person_id).first()
+    if person is None:
+        raise Http404("No person with that id.")
+    return person
+
+
 def _open(request: HttpRequest, person_id: UUID, detail: str) -> OpenedRecord:
     try:
         return person_open(viewer=_staff(request), public_id=person_id, channel=Channel.API, detail=detail)
@@ -244,30 +251,21 @@ def patch_person(request: HttpRequest, person_id: UUID, payload: PersonPatch) ->
     for name, value in changes.items():
         if value is None and name not in _NULLABLE:
             raise ValidationError({name: "This field cannot be empty."})
-    try:
-        person = Person.objects.get(public_id=person_id)
-    except Person.DoesNotExist as exc:
-        raise Http404("No person with that id.") from exc
+    person = _person_or_404(person_id)
     services.person_update(person=person, by=_staff(request), changes=changes, channel=Channel.API)
     return _person_out(_open(request, person_id, "PATCH person (response)"))
 
 
 @router.post("/{person_id}/carers", response={201: CarerOut, **ERRORS}, summary="Record a carer or family member")
 def create_carer(request: HttpRequest, person_id: UUID, payload: CarerIn) -> Status[CarerOut]:
-    try:
-        person = Person.objects.get(public_id=person_id)
-    except Person.DoesNotExist as exc:
-        raise Http404("No person with that id.") from exc
+    person = _person_or_404(person_id)
     carer = services.carer_add(person=person, by=_staff(request), channel=Channel.API, **payload.model_dump())
     return Status(201, _carer_out(carer))
 
 
 @router.post("/{person_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record consent to share")
 def create_consent(request: HttpRequest, person_id: UUID, payload: ConsentIn) -> Status[ConsentOut]:
-    try:
-        person = Person.objects.get(public_id=person_id)
-    except Person.DoesNotExist as exc:
-        raise Http404("No person with that id.") from exc
+    person = _person_or_404(person_id)
     organisation = Organisation.objects.filter(public_id=payload.organisation).first() if payload.organisation else None
     carer = Carer.objects.filter(public_id=payload.carer, person=person).first() if payload.carer else None
     if payload.organisation and organisation is None:

@@ -68,7 +68,7 @@ def access_facts(user: User, person: Person, *, on: date | None = None) -> Acces
     rel = _relationships(user, day)
     consent_parts = list(rel.consents.filter(person=person).values_list("parts", flat=True))
     return AccessFacts(
-        has_clinical_role=rel.clinical_memberships.exists(),
+        has_clinical_role=user.is_active and rel.clinical_memberships.exists(),
         in_care_team=rel.care_team.filter(person=person).exists(),
         referred_to=tuple(
             sorted(set(rel.open_referrals.filter(person=person).values_list("to_service__name", flat=True)))

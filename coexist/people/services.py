@@ -53,6 +53,19 @@ def _by_field(error: ValidationError) -> dict[str, list[str]]:
     return errors
 
 
+def _log_write(*, by: User, person: Person, parts: Iterable[str], basis: str, channel: Channel, detail: str) -> None:
+    access_log_append(
+        actor=by,
+        person_ids=[person.public_id],
+        action=Action.WRITE,
+        parts=parts,
+        outcome=Outcome.ALLOWED,
+        basis=basis,
+        channel=channel,
+        detail=detail,
+    )
+
+
 def _confirm_still_visible(*, user: User, person: Person) -> None:
     """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
     decision = may(user, person, Action.READ)
@@ -99,12 +112,10 @@ def person_update(*, person: Person, by: User, changes: Mapping[str, Any], chann
         locked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
         locked.save()
         _confirm_still_visible(user=by, person=locked)
-        access_log_append(
-            actor=by,
-            person_ids=[locked.public_id],
-            action=Action.WRITE,
+        _log_write(
+            by=by,
+            person=locked,
             parts=parts,
-            outcome=Outcome.ALLOWED,
             basis=decision.basis,
             channel=channel,
             detail="changed " + ", ".join(changed),
@@ -141,12 +152,10 @@ def carer_add(
     with transaction.atomic():
         carer._history_user = by  # type: ignore[attr-defined]
         carer.save()
-        access_log_append(
-            actor=by,
-            person_ids=[person.public_id],
-            action=Action.WRITE,
+        _log_write(
+            by=by,
+            person=person,
             parts=[RecordPart.CARERS],
-            outcome=Outcome.ALLOWED,
             basis=decision.basis,
             channel=channel,
             detail=f"added {carer.get_relationship_display().lower()} {carer.name}",
@@ -193,12 +202,10 @@ def consent_record(
         )
         consent._history_user = by  # type: ignore[attr-defined]
         consent.save()
-        access_log_append(
-            actor=by,
-            person_ids=[person.public_id],
-            action=Action.WRITE,
+        _log_write(
+            by=by,
+            person=person,
             parts=[RecordPart.CONSENT],
-            outcome=Outcome.ALLOWED,
             basis=decision.basis,
             channel=channel,
             detail=f"recorded consent to share {', '.join(chosen)} with {consent.recipient_name}",
@@ -230,12 +237,10 @@ def consent_withdraw(*, consent: Consent, by: User, withdrawn_on: date, note: st
         locked.withdrawal_note = note
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
-        access_log_append(
-            actor=by,
-            person_ids=[person.public_id],
-            action=Action.WRITE,
+        _log_write(
+            by=by,
+            person=person,
             parts=[RecordPart.CONSENT],
-            outcome=Outcome.ALLOWED,
             basis=decision.basis,
             channel=channel,
             detail=f"withdrew consent to share with {locked.recipient_name}",
