@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from faker import Faker
 from nhs_number.validate import calculate_checksum, is_valid
@@ -399,8 +400,6 @@ def generate(*, people: int, seed: int) -> Summary:
 
 def _grant_administration(user: User) -> None:
     """Administrators manage accounts, organisations, services, teams and memberships; no clinical model."""
-    from django.contrib.auth.models import Permission
-
     perms = Permission.objects.filter(
         content_type__app_label__in=["accounts", "organisations", "axes"],
     )

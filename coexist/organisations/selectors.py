@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from coexist.accounts.models import User
-from coexist.organisations.models import NON_CLINICAL_ROLES, Membership, Organisation, Role
+from coexist.organisations.models import Membership, Organisation, Role
 
 
 def current_memberships(user: User) -> QuerySet[Membership]:
@@ -17,10 +17,6 @@ def current_roles(user: User | AnonymousUser) -> set[str]:
     if not isinstance(user, User) or not user.is_active:
         return set()
     return set(Membership.objects.current().filter(user=user).values_list("role", flat=True))
-
-
-def has_clinical_role(user: User | AnonymousUser) -> bool:
-    return bool(current_roles(user) - NON_CLINICAL_ROLES)
 
 
 def is_administrator(user: User | AnonymousUser) -> bool:

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from coexist.accounts.models import User
 from coexist.audit.models import Channel
 from coexist.forms import add_service_errors
-from coexist.organisations.models import Role
-from coexist.organisations.selectors import current_roles, has_clinical_role
+from coexist.organisations.models import NON_CLINICAL_ROLES, Role
+from coexist.organisations.selectors import current_roles
 from coexist.people import services
 from coexist.people.forms import CarerForm, ConsentForm, ConsentWithdrawForm, ContactForm, EqualityForm, SearchForm
 from coexist.people.models import Consent, Person
@@ -45,8 +45,8 @@ def _open(request: HttpRequest, public_id: UUID, detail: str, *, to_change: str 
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in member of staff's caseload, with search. Non-clinical roles get their own page."""
     user = _staff(request)
-    if not has_clinical_role(user):
-        roles = current_roles(user)
+    roles = current_roles(user)
+    if not roles - NON_CLINICAL_ROLES:
         if Role.ADMINISTRATOR in roles or user.is_superuser:
             return render(request, "people/home_administrator.html")
         return render(request, "people/home_no_records.html", {"researcher": Role.RESEARCHER in roles})
