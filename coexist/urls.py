@@ -14,6 +14,12 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("", include("coexist.accounts.urls")),
     path("people/", include("coexist.people.urls")),
+    path("referrals/", include("coexist.referrals.urls")),
+    path("refer-yourself/", include("coexist.referrals.public_urls")),
+    path("care/", include("coexist.care.urls")),
+    path("assessments/", include("coexist.assessments.urls")),
+    path("measures/", include("coexist.instruments.urls")),
+    path("tasks/", include("coexist.tasks.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin site).

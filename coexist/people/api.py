@@ -30,7 +30,9 @@ HousingCode = Literal["settled", "supported", "temporary", "no_fixed_abode", "ro
 RelationshipCode = Literal[
     "parent", "partner", "child", "sibling", "other_relative", "friend", "neighbour", "other"
 ]  # fmt: skip
-ShareablePart = Literal["contact", "care_plan", "carers", "equality", "mental_health", "substance_use", "risk"]
+ShareablePart = Literal[
+    "contact", "episodes", "care_plan", "carers", "equality", "mental_health", "substance_use", "risk"
+]  # fmt: skip
 
 # The Literal types above must list exactly the model's choices; checked at import.
 assert set(ContactMethodCode.__args__) == set(ContactMethod.values)  # type: ignore[attr-defined]

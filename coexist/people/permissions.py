@@ -1,6 +1,6 @@
 """The one permission module: may this member of staff see or change this part of this person's record?
 
-Pages, the JSON API, background jobs and (later) FHIR and exports all ask here. Three relationships
+Pages, the JSON API, background jobs and (later) FHIR and exports all ask here. Four relationships
 open a record (DOMAIN.md, "Who may see what"); each is defined once below and used both for a
 single decision (`may`) and for lists (`people_visible_to`), so the two cannot disagree.
 Everything else is refused: default deny. The decision itself is the pure rule
@@ -22,7 +22,7 @@ from django.utils import timezone
 from coexist.accounts.models import User
 from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import DIRECT_CARE, access_log_append
-from coexist.care.models import CareTeamMember
+from coexist.care.models import CareTeamMember, EpisodeOfCare
 from coexist.organisations.models import Membership
 from coexist.people.models import Consent, Person
 from coexist.people.rules import AccessDecision, AccessFacts, Action, RecordPart, decide_access
@@ -42,16 +42,19 @@ class _Relationships:
     clinical_memberships: QuerySet[Membership]
     care_team: QuerySet[CareTeamMember]
     open_referrals: QuerySet[Referral]
+    open_episodes: QuerySet[EpisodeOfCare]
     consents: QuerySet[Consent]
 
 
 def _relationships(user: User, day: date) -> _Relationships:
-    # SECURITY: these three querysets are the whole of who may see whom. Change them with a test.
+    # SECURITY: these four querysets are the whole of who may see whom. Change them with a test.
     memberships = Membership.objects.current(day).clinical().filter(user=user)
+    services = memberships.values("team__service_id")
     return _Relationships(
         clinical_memberships=memberships,
         care_team=CareTeamMember.objects.current(day).filter(user=user),
-        open_referrals=Referral.objects.open().filter(to_service__in=memberships.values("team__service_id")),
+        open_referrals=Referral.objects.open().filter(to_service__in=services),
+        open_episodes=EpisodeOfCare.objects.open().filter(team__in=memberships.values("team_id")),
         consents=Consent.objects.current(day).filter(
             organisation__in=memberships.values("team__service__organisation_id")
         ),
@@ -74,6 +77,9 @@ def access_facts(user: User, person: Person, *, on: date | None = None) -> Acces
             sorted(set(rel.open_referrals.filter(person=person).values_list("to_service__name", flat=True)))
         ),
         consented_parts=frozenset(chain.from_iterable(consent_parts)) if consent_parts else None,
+        responsible_services=tuple(
+            sorted(set(rel.open_episodes.filter(person=person).values_list("team__name", flat=True)))
+        ),
     )
 
 
@@ -128,10 +134,11 @@ def people_visible_to(user: User | AnonymousUser, *, on: date | None = None) -> 
     rel = _relationships(user, on or timezone.localdate())
     if not rel.clinical_memberships.exists():
         return Person.objects.none()
-    # SECURITY: the same three relationships as `access_facts`, as subqueries (no join fan-out).
+    # SECURITY: the same four relationships as `access_facts`, as subqueries (no join fan-out).
     return Person.objects.filter(
         Q(pk__in=rel.care_team.values("person_id"))
         | Q(pk__in=rel.open_referrals.values("person_id"))
+        | Q(pk__in=rel.open_episodes.values("person_id"))
         | Q(pk__in=rel.consents.values("person_id"))
     )
 

@@ -19,6 +19,7 @@ class RecordPart(TextChoices):
     EQUALITY = "equality", "Equality and circumstances"
     CARERS = "carers", "Carers and family"
     CONSENT = "consent", "Consent to share"
+    EPISODES = "episodes", "Referrals, episodes of care, care team and tasks"
     CARE_PLAN = "care_plan", "Care plan"
     MENTAL_HEALTH = "mental_health", "Mental health assessments"
     SUBSTANCE_USE = "substance_use", "Substance use assessments"
@@ -29,6 +30,7 @@ class RecordPart(TextChoices):
 # plan without knowing whose it is. Consent records themselves are not shared.
 SHAREABLE_PARTS = (
     RecordPart.CONTACT,
+    RecordPart.EPISODES,
     RecordPart.CARE_PLAN,
     RecordPart.CARERS,
     RecordPart.EQUALITY,
@@ -53,6 +55,8 @@ class AccessFacts:
     """Names of the viewer's services that hold an open referral for the person."""
     consented_parts: frozenset[str] | None
     """Parts the person currently agrees to share with the viewer's organisation; None if no consent."""
+    responsible_services: tuple[str, ...] = ()
+    """Names of the viewer's teams that hold an open episode of care for the person."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ def decide_access(*, facts: AccessFacts, action: Action, part: str) -> AccessDec
     """DOMAIN.md "Who may see what": care team, open referral to the viewer's service, or consent.
 
     - Administrators and researchers never see a person's record, whatever else is true.
-    - The care team and the team of a service holding an open referral (triage) may read and change it.
+    - The care team, the team of a service holding an open referral (triage) and the team
+      holding an open episode of care for the person (the duty worker and team leader before and beside the named
+      coordinator, decision 0010) may read and change it.
     - Consent to share with the viewer's organisation allows reading the agreed parts, never changing them:
       the person agreed to share information, not to have another organisation edit their record.
     Default deny.
@@ -77,6 +83,8 @@ def decide_access(*, facts: AccessFacts, action: Action, part: str) -> AccessDec
         return AccessDecision(True, "care team")
     if facts.referred_to:
         return AccessDecision(True, "open referral to " + ", ".join(facts.referred_to))
+    if facts.responsible_services:
+        return AccessDecision(True, "open episode of care with " + ", ".join(facts.responsible_services))
     if facts.consented_parts is not None:
         if action is Action.WRITE:
             return AccessDecision(False, "Consent to share lets your organisation read this record, not change it.")
@@ -87,8 +95,8 @@ def decide_access(*, facts: AccessFacts, action: Action, part: str) -> AccessDec
         )
     return AccessDecision(
         False,
-        "You are not in this person's care team, your service holds no open referral for them, "
-        "and they have not agreed to share their record with your organisation.",
+        "You are not in this person's care team, your team holds no open referral or episode of care for "
+        "them, and they have not agreed to share their record with your organisation.",
     )
 
 

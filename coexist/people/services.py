@@ -53,7 +53,7 @@ def _by_field(error: ValidationError) -> dict[str, list[str]]:
     return errors
 
 
-def _log_write(*, by: User, person: Person, parts: Iterable[str], basis: str, channel: Channel, detail: str) -> None:
+def log_write(*, by: User, person: Person, parts: Iterable[str], basis: str, channel: Channel, detail: str) -> None:
     access_log_append(
         actor=by,
         person_ids=[person.public_id],
@@ -112,7 +112,7 @@ def person_update(*, person: Person, by: User, changes: Mapping[str, Any], chann
         locked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
         locked.save()
         _confirm_still_visible(user=by, person=locked)
-        _log_write(
+        log_write(
             by=by,
             person=locked,
             parts=parts,
@@ -152,7 +152,7 @@ def carer_add(
     with transaction.atomic():
         carer._history_user = by  # type: ignore[attr-defined]
         carer.save()
-        _log_write(
+        log_write(
             by=by,
             person=person,
             parts=[RecordPart.CARERS],
@@ -202,7 +202,7 @@ def consent_record(
         )
         consent._history_user = by  # type: ignore[attr-defined]
         consent.save()
-        _log_write(
+        log_write(
             by=by,
             person=person,
             parts=[RecordPart.CONSENT],
@@ -237,7 +237,7 @@ def consent_withdraw(*, consent: Consent, by: User, withdrawn_on: date, note: st
         locked.withdrawal_note = note
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
-        _log_write(
+        log_write(
             by=by,
             person=person,
             parts=[RecordPart.CONSENT],

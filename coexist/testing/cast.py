@@ -13,6 +13,11 @@ Staff                      role                       team
   former_coordinator       care coordinator           North, membership ended last year
   admin                    administrator              North (Trust)
   researcher               researcher                 North (Trust)
+  team_leader              team leader                North (Trust)
+  peer_worker              peer support worker        Hope Peer Support (voluntary)
+
+team_leader and peer_worker are not in `staff()`: the permission matrix covers the nine above.
+The team leader sees a person only through an open episode held by North (or the care team).
 
 People and their relationships
   ann    care team: coordinator, da_worker_in_team, admin(!), researcher(!)  no consent
@@ -68,6 +73,8 @@ class Cast:
     former_coordinator: User
     admin: User
     researcher: User
+    team_leader: User
+    peer_worker: User
     ann: Person
     ben: Person
     cat: Person
@@ -133,6 +140,13 @@ def make_cast() -> Cast:
         ended_on=last_year,
     )
     admin = staff("admin", north, Role.ADMINISTRATOR, "Robin", "Clarke")
+    team_leader = staff("team_leader", north, Role.TEAM_LEADER, "Sam", "Okoro")
+    peers = OrganisationFactory(name="Hope Peer Support", kind=OrganisationKind.VOLUNTARY)
+    peer_team = TeamFactory(
+        service=ServiceFactory(organisation=peers, name="Peer support", kind=ServiceKind.SOCIAL_CARE),
+        name="Peer support workers",
+    )
+    peer_worker = staff("peer_worker", peer_team, Role.PEER_SUPPORT_WORKER, "Jo", "Reid")
     researcher = staff("researcher", north, Role.RESEARCHER, "Nadia", "Rahman")
 
     ann = PersonFactory(given_name="Ann", family_name="Abbott", nhs_number="9434765919")
@@ -182,6 +196,8 @@ def make_cast() -> Cast:
         former_coordinator=former_coordinator,
         admin=admin,
         researcher=researcher,
+        team_leader=team_leader,
+        peer_worker=peer_worker,
         ann=ann,
         ben=ben,
         cat=cat,

@@ -108,3 +108,13 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     parts = factory.LazyFunction(lambda: ["care_plan", "contact"])
     given_on = date(2025, 6, 1)
     recorded_by = factory.SubFactory(UserFactory)
+
+
+class EpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "care.EpisodeOfCare"
+
+    person = factory.SubFactory(PersonFactory)
+    team = factory.SubFactory(TeamFactory)
+    service = factory.SelfAttribute("team.service")
+    opened_by = factory.SubFactory(UserFactory)

@@ -479,7 +479,7 @@ def test_organisations_are_listed_for_any_staff(client: Client, cast: Cast, bear
     response = client.get("/api/v1/organisations", **bearer(getattr(cast, name)))
     assert response.status_code == 200
     organisations = {o["name"]: o for o in body(response)}
-    assert set(organisations) == {cast.trust.name, cast.pathways.name, cast.housing.name}
+    assert set(organisations) == {cast.trust.name, cast.pathways.name, cast.housing.name, "Hope Peer Support"}
     trust = organisations[cast.trust.name]
     assert trust["id"] == str(cast.trust.public_id)
     assert trust["kind"] == "nhs_trust"
@@ -630,7 +630,7 @@ def test_organisation_list_queries_do_not_grow_with_organisations(
         for _ in range(2):
             TeamFactory.create_batch(3, service=ServiceFactory(organisation=organisation))
     with django_assert_max_num_queries(4):
-        assert len(body(client.get("/api/v1/organisations", **headers))) == 8
+        assert len(body(client.get("/api/v1/organisations", **headers))) == 9
     assert count_queries(client, "/api/v1/organisations", headers) == small
 
 

@@ -1,0 +1,3 @@
+"""Pages for assessments."""
+
+from __future__ import annotations

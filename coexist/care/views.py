@@ -1,0 +1,3 @@
+"""Pages for care."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Pages for instruments."""
+
+from __future__ import annotations

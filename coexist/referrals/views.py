@@ -1,0 +1,3 @@
+"""Pages for referrals."""
+
+from __future__ import annotations

@@ -1,0 +1,61 @@
+"""Creating and closing tasks. Callers create tasks inside their own transaction, so the duty and
+the event that caused it are saved together or not at all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coexist.accounts.models import User
+from coexist.organisations.models import Team
+from coexist.people.models import Person
+from coexist.tasks.models import Priority, Task, TaskStatus
+
+
+def task_create(
+    *,
+    person: Person,
+    rule: str,
+    title: str,
+    due_at: datetime,
+    priority: Priority,
+    assigned_to: User | None,
+    assigned_team: Team | None = None,
+    detail: str = "",
+    episode: object | None = None,
+    by: User | None,
+) -> Task:
+    """Create a duty. Someone must own it: a named worker, or a team until one is named."""
+    if assigned_to is None and assigned_team is None:
+        raise ValidationError("A task needs an owner: a member of staff or a team.")
+    return Task.objects.create(
+        person=person,
+        rule=rule,
+        title=title[:200],
+        detail=detail,
+        due_at=due_at,
+        priority=priority,
+        assigned_to=assigned_to,
+        assigned_team=assigned_team,
+        episode=episode,
+        created_by=by,
+    )
+
+
+def task_complete(*, task: Task, by: User, outcome: str) -> Task:
+    """Close a duty with what was done. A task is done once; closing it twice is refused."""
+    if not outcome.strip():
+        raise ValidationError({"outcome": "Say what was done."})
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if not locked.is_open:
+            raise ValidationError({"outcome": "This task is already closed."})
+        locked.status = TaskStatus.DONE
+        locked.completed_at = timezone.now()
+        locked.completed_by = by
+        locked.outcome = outcome.strip()
+        locked.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+    return locked

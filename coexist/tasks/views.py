@@ -1,0 +1,3 @@
+"""Pages for tasks."""
+
+from __future__ import annotations
