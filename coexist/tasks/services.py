@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coexist.accounts.models import User
+from coexist.care.models import EpisodeOfCare
 from coexist.organisations.models import Team
 from coexist.people.models import Person
 from coexist.tasks.models import Priority, Task, TaskStatus
@@ -25,7 +26,7 @@ def task_create(
     assigned_to: User | None,
     assigned_team: Team | None = None,
     detail: str = "",
-    episode: object | None = None,
+    episode: EpisodeOfCare | None = None,
     by: User | None,
 ) -> Task:
     """Create a duty. Someone must own it: a named worker, or a team until one is named."""
