@@ -56,9 +56,7 @@ def episode_open(
     return episode
 
 
-def care_team_add(
-    *, episode: EpisodeOfCare | None, person: Person, user: User, role: Role, by: User
-) -> CareTeamMember:
+def care_team_add(*, episode: EpisodeOfCare | None, person: Person, user: User, role: Role, by: User) -> CareTeamMember:
     """Add a practitioner to the person's care team from today. Callers check permission and log."""
     return CareTeamMember.objects.create(
         person=person, episode=episode, user=user, role=role, started_on=timezone.localdate(), added_by=by

@@ -8,52 +8,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('care', '0002_episodes_of_care'),
-        ('people', '0001_initial'),
+        ("care", "0002_episodes_of_care"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JointAssessment',
+            name="JointAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed')], default='in_progress', max_length=12)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assessments', to='care.episodeofcare')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='people.person')),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_progress", "In progress"), ("completed", "Completed")],
+                        default="in_progress",
+                        max_length=12,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assessments",
+                        to="care.episodeofcare",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assessments", to="people.person"
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='RiskFlag',
+            name="RiskFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('self_harm_suicide', 'Self-harm or suicide'), ('overdose', 'Overdose'), ('harm_to_others', 'Harm to others'), ('safeguarding', 'Safeguarding'), ('exploitation', 'Exploitation')], max_length=24)),
-                ('note', models.TextField(blank=True)),
-                ('source', models.CharField(help_text="Where it came from, e.g. 'PHQ-9 item 9 answered 2'.", max_length=200)),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('review_on', models.DateField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('end_reason', models.TextField(blank=True)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_flags', to='people.person')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("self_harm_suicide", "Self-harm or suicide"),
+                            ("overdose", "Overdose"),
+                            ("harm_to_others", "Harm to others"),
+                            ("safeguarding", "Safeguarding"),
+                            ("exploitation", "Exploitation"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.CharField(help_text="Where it came from, e.g. 'PHQ-9 item 9 answered 2'.", max_length=200),
+                ),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("review_on", models.DateField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("end_reason", models.TextField(blank=True)),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="risk_flags", to="people.person"
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review_on'],
-                'indexes': [models.Index(fields=['person', 'ended_on'], name='assessments_person__7b5f61_idx'), models.Index(fields=['review_on'], name='assessments_review__af88ad_idx')],
+                "ordering": ["review_on"],
+                "indexes": [
+                    models.Index(fields=["person", "ended_on"], name="assessments_person__7b5f61_idx"),
+                    models.Index(fields=["review_on"], name="assessments_review__af88ad_idx"),
+                ],
             },
         ),
     ]

@@ -8,34 +8,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0001_initial'),
-        ('people', '0001_initial'),
+        ("assessments", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InstrumentResponse',
+            name="InstrumentResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('instrument_code', models.CharField(help_text="e.g. 'audit', 'phq9'.", max_length=20)),
-                ('instrument_version', models.CharField(max_length=40)),
-                ('answers', models.JSONField(help_text='Item code -> answer value, exactly as given.')),
-                ('score', models.JSONField(help_text="Scores by scale (e.g. {'total': 14}), from the scoring engine.")),
-                ('band', models.CharField(blank=True, max_length=100)),
-                ('completed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='instrument_responses', to='assessments.jointassessment')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instrument_responses', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("instrument_code", models.CharField(help_text="e.g. 'audit', 'phq9'.", max_length=20)),
+                ("instrument_version", models.CharField(max_length=40)),
+                ("answers", models.JSONField(help_text="Item code -> answer value, exactly as given.")),
+                ("score", models.JSONField(help_text="Scores by scale (e.g. {'total': 14}), from the scoring engine.")),
+                ("band", models.CharField(blank=True, max_length=100)),
+                ("completed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="instrument_responses",
+                        to="assessments.jointassessment",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instrument_responses",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-completed_at'],
-                'indexes': [models.Index(fields=['person', 'instrument_code', 'completed_at'], name='instruments_person__8956b9_idx')],
+                "ordering": ["-completed_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "instrument_code", "completed_at"], name="instruments_person__8956b9_idx"
+                    )
+                ],
             },
         ),
     ]

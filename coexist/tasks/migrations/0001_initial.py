@@ -8,42 +8,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('care', '0002_episodes_of_care'),
-        ('organisations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("care", "0002_episodes_of_care"),
+        ("organisations", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('rule', models.CharField(help_text='The clinical rule that created it, e.g. R2 or R15.', max_length=8)),
-                ('title', models.CharField(max_length=200)),
-                ('detail', models.TextField(blank=True)),
-                ('priority', models.CharField(choices=[('urgent', 'Urgent'), ('soon', 'Soon'), ('routine', 'Routine')], default='routine', max_length=10)),
-                ('due_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('assigned_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='organisations.team')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to=settings.AUTH_USER_MODEL)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='care.episodeofcare')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "rule",
+                    models.CharField(help_text="The clinical rule that created it, e.g. R2 or R15.", max_length=8),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("soon", "Soon"), ("routine", "Routine")],
+                        default="routine",
+                        max_length=10,
+                    ),
+                ),
+                ("due_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "assigned_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="organisations.team",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to="care.episodeofcare",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'created_at'],
-                'indexes': [models.Index(fields=['assigned_to', 'status', 'due_at'], name='tasks_task_assigne_a4b87c_idx'), models.Index(fields=['person', 'status'], name='tasks_task_person__30fda6_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('assigned_to__isnull', False), ('assigned_team__isnull', False), _connector='OR'), name='task_has_an_owner')],
+                "ordering": ["due_at", "created_at"],
+                "indexes": [
+                    models.Index(fields=["assigned_to", "status", "due_at"], name="tasks_task_assigne_a4b87c_idx"),
+                    models.Index(fields=["person", "status"], name="tasks_task_person__30fda6_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("assigned_to__isnull", False), ("assigned_team__isnull", False), _connector="OR"
+                        ),
+                        name="task_has_an_owner",
+                    )
+                ],
             },
         ),
     ]
