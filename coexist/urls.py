@@ -17,6 +17,7 @@ urlpatterns = [
     path("referrals/", include("coexist.referrals.urls")),
     path("refer-yourself/", include("coexist.referrals.public_urls")),
     path("care/", include("coexist.care.urls")),
+    path("care-plans/", include("coexist.care.plans.urls")),
     path("assessments/", include("coexist.assessments.urls")),
     path("measures/", include("coexist.instruments.urls")),
     path("tasks/", include("coexist.tasks.urls")),
