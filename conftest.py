@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from coexist.accounts.models import User
+from coexist.accounts.services import api_token_issue
 from coexist.testing.cast import Cast, make_cast
 
 
@@ -25,3 +26,14 @@ def client_for(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def bearer(db: None) -> Callable[[User], dict[str, str]]:
+    """Headers (as test-client extra kwargs) carrying a freshly issued personal API token for `user`."""
+
+    def headers(user: User) -> dict[str, str]:
+        _, raw = api_token_issue(user=user, name="tests")
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    return headers

@@ -7,11 +7,15 @@ A new URL without a row here fails `test_every_url_is_in_the_table`.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coexist.people.models import CarerAssessment
 from coexist.testing.cast import Cast
+from coexist.testing.factories import CarerFactory
 
 ROLES = ["anonymous", "coordinator", "da_worker", "admin", "researcher"]
 
@@ -28,11 +32,22 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     "people:edit-contact/consent-only": (302, 200, 403, 403, 403),
     "people:edit-equality": (302, 200, 403, 403, 403),
     "people:carer-new": (302, 200, 403, 403, 403),
+    "people:carer-assessment": (302, 200, 403, 403, 403),
+    "people:carer-assessment-outcome": (302, 200, 403, 403, 403),
     "people:consent-new": (302, 200, 403, 403, 403),
     "people:consent-withdraw": (302, 200, 403, 403, 403),
     "admin:index": (302, 302, 302, 200, 302),
     "api-openapi": (200, 200, 200, 200, 200),
 }
+
+
+def _carer_offer(cast: Cast) -> CarerAssessment:
+    offer = CarerAssessment.objects.filter(carer__person=cast.ann).first()
+    if offer is None:
+        offer = CarerAssessment.objects.create(
+            carer=CarerFactory(person=cast.ann), offered_on=date(2026, 1, 5), offered_by=cast.coordinator
+        )
+    return offer
 
 
 def _url(name: str, cast: Cast) -> str:
@@ -46,6 +61,11 @@ def _url(name: str, cast: Cast) -> str:
         "people:edit-contact/consent-only": reverse("people:edit-contact", args=[ben]),
         "people:edit-equality": reverse("people:edit-equality", args=[ann]),
         "people:carer-new": reverse("people:carer-new", args=[ann]),
+        "people:carer-assessment": reverse("people:carer-assessment", args=[ann, _carer_offer(cast).carer.public_id]),
+        "people:carer-assessment-outcome": reverse(
+            "people:carer-assessment-outcome",
+            args=[ann, _carer_offer(cast).carer.public_id, _carer_offer(cast).public_id],
+        ),
         "people:consent-new": reverse("people:consent-new", args=[ann]),
         "people:consent-withdraw": reverse("people:consent-withdraw", args=[ben, consent]),
         "api-openapi": "/api/v1/openapi.json",

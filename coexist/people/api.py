@@ -17,7 +17,16 @@ from coexist.interop.problems import ERRORS
 from coexist.interop.schemas import Postcode, Text32, Text100, Text200, Text254, Text2000
 from coexist.organisations.models import Organisation
 from coexist.people import services
-from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Relationship, Sex
+from coexist.people.models import (
+    Carer,
+    CarerAssessment,
+    Consent,
+    EthnicCategory,
+    HousingStatus,
+    Person,
+    Relationship,
+    Sex,
+)
 from coexist.people.rules import SHAREABLE_PARTS, ContactMethod, RecordPart
 from coexist.people.selectors import OpenedRecord, people_find, person_open
 
@@ -71,6 +80,18 @@ class Equality(Schema):
     transport_barrier: bool | None
 
 
+class CarerAssessmentOut(Schema):
+    """R5: an offer of an assessment of the carer's own needs, and what came of it."""
+
+    id: UUID
+    status: Literal["offered", "accepted", "declined", "completed"]
+    offered_on: date
+    accepted_on: date | None
+    declined_on: date | None
+    completed_on: date | None
+    note: str
+
+
 class CarerOut(Schema):
     id: UUID
     name: str
@@ -78,6 +99,7 @@ class CarerOut(Schema):
     provides_care: bool
     lives_with_person: bool
     phone: str
+    assessments: list[CarerAssessmentOut]
 
 
 class ConsentOut(Schema):
@@ -141,6 +163,21 @@ class CarerIn(Schema):
     email: Text254 = ""
 
 
+class CarerAssessmentOfferIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    offered_on: date
+    note: Text2000 = ""
+
+
+class CarerAssessmentOutcomeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["accepted", "declined", "completed"]
+    on: date
+    note: Text2000 = ""
+
+
 class ConsentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -171,7 +208,27 @@ def _carer_out(c: Carer) -> CarerOut:
         provides_care=c.provides_care,
         lives_with_person=c.lives_with_person,
         phone=c.phone,
+        assessments=[_carer_assessment_out(a) for a in c.assessments.all()],
     )
+
+
+def _carer_assessment_out(a: CarerAssessment) -> CarerAssessmentOut:
+    return CarerAssessmentOut(
+        id=a.public_id,
+        status=a.status,  # type: ignore[arg-type]  # a CarerAssessmentStatus value
+        offered_on=a.offered_on,
+        accepted_on=a.accepted_on,
+        declined_on=a.declined_on,
+        completed_on=a.completed_on,
+        note=a.note,
+    )
+
+
+def _carer_or_404(person_id: UUID, carer_id: UUID) -> Carer:
+    carer = Carer.objects.select_related("person").filter(public_id=carer_id, person__public_id=person_id).first()
+    if carer is None:
+        raise Http404("No carer with that id is recorded for this person.")
+    return carer
 
 
 def _consent_out(consent: Consent) -> ConsentOut:
@@ -263,6 +320,38 @@ def create_carer(request: HttpRequest, person_id: UUID, payload: CarerIn) -> Sta
     person = _person_or_404(person_id)
     carer = services.carer_add(person=person, by=_staff(request), channel=Channel.API, **payload.model_dump())
     return Status(201, _carer_out(carer))
+
+
+@router.post(
+    "/{person_id}/carers/{carer_id}/assessments",
+    response={201: CarerAssessmentOut, **ERRORS},
+    summary="Record the offer of a carer's assessment (R5)",
+)
+def offer_carer_assessment(
+    request: HttpRequest, person_id: UUID, carer_id: UUID, payload: CarerAssessmentOfferIn
+) -> Status[CarerAssessmentOut]:
+    offer = services.carer_assessment_offer(
+        carer=_carer_or_404(person_id, carer_id), by=_staff(request), channel=Channel.API, **payload.model_dump()
+    )
+    return Status(201, _carer_assessment_out(offer))
+
+
+@router.post(
+    "/{person_id}/carers/{carer_id}/assessments/{assessment_id}/outcome",
+    response={200: CarerAssessmentOut, **ERRORS},
+    summary="Record that a carer accepted, declined or completed their assessment (R5)",
+)
+def record_carer_assessment_outcome(
+    request: HttpRequest, person_id: UUID, carer_id: UUID, assessment_id: UUID, payload: CarerAssessmentOutcomeIn
+) -> CarerAssessmentOut:
+    carer = _carer_or_404(person_id, carer_id)
+    offer = carer.assessments.filter(public_id=assessment_id).first()
+    if offer is None:
+        raise Http404("No carer's assessment with that id for this carer.")
+    offer = services.carer_assessment_record_outcome(
+        offer=offer, by=_staff(request), channel=Channel.API, **payload.model_dump()
+    )
+    return _carer_assessment_out(offer)
 
 
 @router.post("/{person_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record consent to share")

@@ -133,3 +133,34 @@ class ConsentWithdrawForm(NHSForm):
     note = forms.CharField(
         label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class CarerAssessmentOfferForm(NHSForm):
+    """R5: a carer is offered an assessment of their own needs."""
+
+    offered_on = NHSDateField(label="Date the assessment was offered", help_text="For example, 15 3 2026.")
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example, who will do the assessment, or how the carer would like to be contacted.",
+    )
+
+
+class CarerAssessmentOutcomeForm(NHSForm):
+    """R5: what came of the offer."""
+
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=[
+            ("accepted", "The carer accepted the assessment"),
+            ("declined", "The carer declined the assessment"),
+            ("completed", "The assessment was completed"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    on = NHSDateField(label="Date", help_text="For example, 15 3 2026.")
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -195,6 +195,37 @@ class Carer(models.Model):
         return f"{self.name} ({self.get_relationship_display()})"
 
 
+class CarerAssessmentStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COMPLETED = "completed", "Completed"
+
+
+class CarerAssessment(models.Model):
+    """R5: an offer to a carer of an assessment of their own needs, and what came of it, with dates."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="assessments")
+    status = models.CharField(
+        max_length=12, choices=CarerAssessmentStatus.choices, default=CarerAssessmentStatus.OFFERED
+    )
+    offered_on = models.DateField()
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accepted_on = models.DateField(null=True, blank=True)
+    declined_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="What the carer said, who will assess, what came of it.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-offered_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Carer's assessment for {self.carer.name}: {self.get_status_display()}"
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def current(self, on: date | None = None) -> ConsentQuerySet:
         day = on or timezone.localdate()

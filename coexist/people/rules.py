@@ -6,6 +6,7 @@ No ORM and no request here: the permission module gathers the facts and these fu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from django.db.models import TextChoices
@@ -126,3 +127,30 @@ def contact_details_missing(*, method: str, phone: str, email: str, address: str
     if method == ContactMethod.VIDEO and not (phone.strip() or email.strip()):
         missing["email"] = "Enter an email address or phone number to send the video call link to."
     return missing
+
+
+# R5: an offer can be accepted or declined; an accepted assessment can be completed or later declined.
+CARER_ASSESSMENT_NEXT: dict[str, frozenset[str]] = {
+    "offered": frozenset({"accepted", "declined"}),
+    "accepted": frozenset({"completed", "declined"}),
+    "declined": frozenset(),
+    "completed": frozenset(),
+}
+
+
+def carer_assessment_outcome_refused(
+    *, current: str, outcome: str, offered_on: date, on: date, today: date
+) -> dict[str, str]:
+    """R5: whether an outcome may be recorded on a carer's assessment offer. Returns field -> message."""
+    errors: dict[str, str] = {}
+    if outcome not in CARER_ASSESSMENT_NEXT.get(current, frozenset()):
+        errors["outcome"] = (
+            f"An assessment that is {current} cannot be marked {outcome}."
+            if CARER_ASSESSMENT_NEXT.get(current)
+            else f"This offer is already {current}; record a new offer if the carer asks again."
+        )
+    if on > today:
+        errors["on"] = "The date cannot be in the future."
+    elif on < offered_on:
+        errors["on"] = "The date cannot be before the assessment was offered."
+    return errors

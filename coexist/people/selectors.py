@@ -40,7 +40,11 @@ class OpenedRecord:
 
     @property
     def carers(self) -> QuerySet[Carer]:
-        return self.person.carers.all() if self.can_read(RecordPart.CARERS) else Carer.objects.none()
+        return (
+            self.person.carers.prefetch_related("assessments")
+            if self.can_read(RecordPart.CARERS)
+            else Carer.objects.none()
+        )
 
     @property
     def consents(self) -> QuerySet[Consent]:

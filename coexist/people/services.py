@@ -15,9 +15,15 @@ from coexist.accounts.models import User
 from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import access_log_append
 from coexist.organisations.models import Organisation
-from coexist.people.models import Carer, Consent, Person, normalise_nhs_number
+from coexist.people.models import Carer, CarerAssessment, Consent, Person, normalise_nhs_number
 from coexist.people.permissions import AccessRefused, may, require
-from coexist.people.rules import SHAREABLE_PARTS, Action, RecordPart, contact_details_missing
+from coexist.people.rules import (
+    SHAREABLE_PARTS,
+    Action,
+    RecordPart,
+    carer_assessment_outcome_refused,
+    contact_details_missing,
+)
 
 # Which part of the record each editable field belongs to, so a write is checked part by part.
 FIELD_PARTS: Mapping[str, RecordPart] = {
@@ -244,5 +250,72 @@ def consent_withdraw(*, consent: Consent, by: User, withdrawn_on: date, note: st
             basis=decision.basis,
             channel=channel,
             detail=f"withdrew consent to share with {locked.recipient_name}",
+        )
+    return locked
+
+
+def carer_assessment_offer(
+    *, carer: Carer, by: User, offered_on: date, note: str = "", channel: Channel
+) -> CarerAssessment:
+    """R5: record that a carer was offered an assessment of their own needs."""
+    person = carer.person
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.CARERS],
+        channel=channel,
+        detail="offer carer's assessment",
+    )
+    if offered_on > timezone.localdate():
+        raise ValidationError({"offered_on": "The date of the offer cannot be in the future."})
+    with transaction.atomic():
+        offer = CarerAssessment(carer=carer, offered_on=offered_on, offered_by=by, note=note.strip())
+        offer._history_user = by  # type: ignore[attr-defined]
+        offer.save()
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.CARERS],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"offered {carer.name} a carer's assessment",
+        )
+    return offer
+
+
+def carer_assessment_record_outcome(
+    *, offer: CarerAssessment, by: User, outcome: str, on: date, note: str = "", channel: Channel
+) -> CarerAssessment:
+    """R5: the carer accepted, declined or completed the assessment, on a date."""
+    person = offer.carer.person
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.CARERS],
+        channel=channel,
+        detail="carer's assessment outcome",
+    )
+    with transaction.atomic():
+        locked = CarerAssessment.objects.select_for_update().select_related("carer").get(pk=offer.pk)
+        errors = carer_assessment_outcome_refused(
+            current=locked.status, outcome=outcome, offered_on=locked.offered_on, on=on, today=timezone.localdate()
+        )
+        if errors:
+            raise ValidationError(errors)
+        locked.status = outcome
+        setattr(locked, f"{outcome}_on", on)
+        if note.strip():
+            locked.note = f"{locked.note}\n{note.strip()}".strip()
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.save()
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.CARERS],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"carer's assessment for {locked.carer.name}: {outcome}",
         )
     return locked

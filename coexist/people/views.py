@@ -18,8 +18,17 @@ from coexist.forms import add_service_errors
 from coexist.organisations.models import NON_CLINICAL_ROLES, Role
 from coexist.organisations.selectors import current_roles
 from coexist.people import services
-from coexist.people.forms import CarerForm, ConsentForm, ConsentWithdrawForm, ContactForm, EqualityForm, SearchForm
-from coexist.people.models import Consent, Person
+from coexist.people.forms import (
+    CarerAssessmentOfferForm,
+    CarerAssessmentOutcomeForm,
+    CarerForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    ContactForm,
+    EqualityForm,
+    SearchForm,
+)
+from coexist.people.models import Carer, CarerAssessment, Consent, Person
 from coexist.people.permissions import AccessRefused
 from coexist.people.rules import AccessDecision, RecordPart
 from coexist.people.selectors import OpenedRecord, people_find, person_open
@@ -188,3 +197,55 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: UUID) ->
             messages.success(request, f"Consent to share with {consent.recipient_name} withdrawn.")
             return redirect("people:detail", public_id=person.public_id)
     return _render_form(request, "people/consent_withdraw.html", form, 400, **context)
+
+
+def _carer(person: Person, carer_id: UUID) -> Carer:
+    try:
+        return person.carers.get(public_id=carer_id)
+    except Carer.DoesNotExist as exc:
+        raise Http404("No such carer") from exc
+
+
+@login_required
+def carer_assessment(request: HttpRequest, public_id: UUID, carer_id: UUID) -> HttpResponse:
+    """R5: a carer's assessment offers and outcomes, and the form to record a new offer."""
+    record = _open(request, public_id, "carer's assessment page", to_change=RecordPart.CARERS)
+    person = record.person
+    carer = _carer(person, carer_id)
+    form = CarerAssessmentOfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_assessment_offer(carer=carer, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Offer of a carer's assessment to {carer.name} recorded.")
+            return redirect("people:carer-assessment", public_id=person.public_id, carer_id=carer.public_id)
+    context = {"person": person, "carer": carer, "offers": carer.assessments.select_related("offered_by")}
+    status = 400 if request.method == "POST" else 200
+    return _render_form(request, "people/carer_assessment.html", form, status, **context)
+
+
+@login_required
+def carer_assessment_outcome(request: HttpRequest, public_id: UUID, carer_id: UUID, offer_id: UUID) -> HttpResponse:
+    record = _open(request, public_id, "carer's assessment outcome form", to_change=RecordPart.CARERS)
+    person = record.person
+    carer = _carer(person, carer_id)
+    try:
+        offer = carer.assessments.get(public_id=offer_id)
+    except CarerAssessment.DoesNotExist as exc:
+        raise Http404("No such offer") from exc
+    context = {"person": person, "carer": carer, "offer": offer}
+    form = CarerAssessmentOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_assessment_record_outcome(
+                offer=offer, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Carer's assessment for {carer.name} updated.")
+            return redirect("people:carer-assessment", public_id=person.public_id, carer_id=carer.public_id)
+    status = 400 if request.method == "POST" else 200
+    return _render_form(request, "people/carer_assessment_outcome.html", form, status, **context)
