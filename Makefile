@@ -45,7 +45,7 @@ $(ASSETS): node_modules/.package-lock.json coexist/frontend/app.scss coexist/fro
 assets: $(ASSETS)
 
 chromium:
-	@{ command -v chromium && fc-list | grep -qi liberation; } >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+	@{ command -v chromium && fc-list | grep -qi liberation && ldconfig -p | grep -q harfbuzz-subset; } >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-liberation libharfbuzz-subset0 >/dev/null; }
 
 ## make run -----------------------------------------------------------------------------------
 

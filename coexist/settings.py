@@ -102,6 +102,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 
+# A cache every worker process shares, so the self-referral rate limit (django-ratelimit) counts
+# one address across all of them. The table is created by referrals migration 0003. Its increment
+# is not atomic: under a burst a few extra requests may get through, which is acceptable for
+# limiting abuse of a public form (a Redis cache through COEXIST_CACHE_BACKEND/LOCATION if not).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("COEXIST_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("COEXIST_CACHE_LOCATION", "coexist_cache"),
+    }
+}
+
+# The public self-referral (R12), per address: submitted referrals, and every attempt (form spam).
+SELF_REFERRAL_RATE = env_str("COEXIST_SELF_REFERRAL_RATE", "5/h")
+SELF_REFERRAL_TRY_RATE = env_str("COEXIST_SELF_REFERRAL_TRY_RATE", "30/h")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -13,9 +13,17 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coexist.organisations.models import Role
 from coexist.people.models import CarerAssessment
 from coexist.testing.cast import Cast
-from coexist.testing.factories import CarerFactory
+from coexist.testing.factories import (
+    CarePlanVersionFactory,
+    CarerFactory,
+    CareTeamMemberFactory,
+    DropInVisitFactory,
+    EpisodeFactory,
+    TaskFactory,
+)
 
 ROLES = ["anonymous", "coordinator", "da_worker", "admin", "researcher"]
 
@@ -36,9 +44,107 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     "people:carer-assessment-outcome": (302, 200, 403, 403, 403),
     "people:consent-new": (302, 200, 403, 403, 403),
     "people:consent-withdraw": (302, 200, 403, 403, 403),
+    "care:team-leader": (302, 200, 200, 200, 200),
+    "care:person-episodes": (302, 200, 403, 403, 403),
+    "care:episode": (302, 200, 403, 403, 403),
+    "care:assign-coordinator": (302, 200, 403, 403, 403),
+    "care:care-team-new": (302, 200, 403, 403, 403),
+    "care:care-team-end": (302, 200, 403, 403, 403),
+    "tasks:mine": (302, 200, 200, 200, 200),
+    "tasks:complete": (302, 200, 403, 403, 403),
+    "careplans:view": (302, 200, 403, 403, 403),
+    "careplans:view/consent-only": (302, 200, 200, 403, 403),
+    "careplans:version": (302, 200, 403, 403, 403),
+    "careplans:edit": (302, 200, 403, 403, 403),
+    "careplans:edit/consent-only": (302, 200, 403, 403, 403),
+    "careplans:plain": (302, 200, 403, 403, 403),
+    "careplans:plain/consent-only": (302, 200, 200, 403, 403),
+    "careplans:pdf": (302, 200, 403, 403, 403),
+    "careplans:pdf/consent-only": (302, 200, 200, 403, 403),
+    "careplans:share": (302, 200, 403, 403, 403),
+    "careplans:share/consent-only": (302, 200, 403, 403, 403),
+    # Measures: any member of staff may read the catalogue; ann's measures are her care team's; ben shares
+    # substance use with Pathways, so da_worker reads his measures list but cannot record one.
+    "instruments:list": (302, 200, 200, 200, 200),
+    "instruments:detail": (302, 200, 200, 200, 200),
+    "instruments:person": (302, 200, 403, 403, 403),
+    "instruments:person/consent-only": (302, 200, 200, 403, 403),
+    "instruments:complete": (302, 200, 403, 403, 403),
+    "instruments:complete/consent-only": (302, 200, 403, 403, 403),
+    "instruments:result": (302, 200, 403, 403, 403),
     "admin:index": (302, 302, 302, 200, 302),
     "api-openapi": (200, 200, 200, 200, 200),
+    # Referrals: cat's open referral is to Pathways, where da_worker triages; the coordinator is not in Pathways.
+    "referrals:queue": (302, 200, 200, 200, 200),
+    "referrals:new": (302, 200, 200, 403, 403),
+    "referrals:detail": (302, 403, 200, 403, 403),
+    "referrals:triage": (405, 405, 405, 405, 405),
+    "referrals:link": (405, 405, 405, 405, 405),
+    "referrals:create-person": (302, 403, 200, 403, 403),
+    "referrals:accept": (302, 403, 200, 403, 403),
+    "referrals:decline": (302, 403, 200, 403, 403),
+    "referrals:redirect": (302, 403, 200, 403, 403),
+    "referrals:close": (302, 403, 200, 403, 403),
+    "referrals:drop-in-list": (302, 200, 200, 200, 200),
+    "referrals:drop-in-new": (302, 200, 200, 403, 403),
+    "referrals:drop-in-convert": (302, 404, 200, 404, 404),
+    # R12: the self-referral needs no account.
+    "public:self-refer": (200, 200, 200, 200, 200),
+    "public:self-refer-sent": (200, 200, 200, 200, 200),
+    # Assessments and risk (R2, R13): ann is the coordinator's; ben shares substance use (not risk) with Pathways.
+    "assessments:start": (302, 200, 403, 403, 403),
+    "assessments:detail": (302, 200, 403, 403, 403),
+    "assessments:detail/consent-only": (302, 200, 200, 403, 403),
+    "assessments:complete": (405, 405, 405, 405, 405),
+    "assessments:substance-new": (302, 200, 403, 403, 403),
+    "assessments:substance-new/consent-only": (302, 200, 403, 403, 403),
+    "assessments:substance-remove": (302, 200, 403, 403, 403),
+    "assessments:assessor-new": (302, 200, 403, 403, 403),
+    "assessments:flags": (302, 200, 403, 403, 403),
+    "assessments:flags/consent-only": (302, 200, 403, 403, 403),
+    "assessments:flag-new": (302, 200, 403, 403, 403),
+    "assessments:flag-review": (302, 200, 403, 403, 403),
+    "assessments:flag-end": (302, 200, 403, 403, 403),
 }
+
+
+def _assessment_url(name: str, cast: Cast) -> str:
+    from coexist.assessments.models import RiskKind
+    from coexist.assessments.services import assessment_start, risk_flag_raise, substance_add
+    from coexist.audit.models import Channel
+
+    base, _, variant = name.partition("/")
+    person = cast.ben if variant == "consent-only" else cast.ann
+    if base in ("assessments:start", "assessments:flags", "assessments:flag-new"):
+        return reverse(base, args=[person.public_id])
+    if base in ("assessments:flag-review", "assessments:flag-end"):
+        flag = risk_flag_raise(
+            person=person, kind=RiskKind.OVERDOSE, source="url walk", review_on=date.fromordinal(date.today().toordinal() + 7),
+            by=cast.coordinator, channel=Channel.PAGE,
+        )  # fmt: skip
+        return reverse(base, args=[flag.public_id])
+    assessment = assessment_start(person=person, by=cast.coordinator, channel=Channel.PAGE)
+    if base == "assessments:substance-remove":
+        row = substance_add(
+            assessment=assessment, by=cast.coordinator, channel=Channel.PAGE, substance="alcohol", route="oral",
+            frequency="daily", injecting=False,
+        )  # fmt: skip
+        return reverse(base, args=[assessment.public_id, row.public_id])
+    return reverse(base, args=[assessment.public_id])
+
+
+_REFERRAL_PAGES = ["detail", "triage", "link", "create-person", "accept", "decline", "redirect", "close"]
+
+
+def _referrals_url(name: str, cast: Cast) -> str:
+    """Cat's open referral to Pathways; a drop-in visit at Pathways recorded by da_worker, made here."""
+    page = name.split(":")[1]
+    if page in _REFERRAL_PAGES:
+        return reverse(name, args=[cast.cat.referrals.get().public_id])
+    if page == "drop-in-convert":
+        visit = DropInVisitFactory(service=cast.pathways_service, recorded_by=cast.da_worker)
+        return reverse(name, args=[visit.public_id])
+    return reverse(name)
 
 
 def _carer_offer(cast: Cast) -> CarerAssessment:
@@ -50,13 +156,40 @@ def _carer_offer(cast: Cast) -> CarerAssessment:
     return offer
 
 
+def _instruments_url(name: str, cast: Cast) -> str:
+    from coexist.instruments.models import InstrumentResponse
+
+    base, _, variant = name.partition("/")
+    person = cast.ben if variant == "consent-only" else cast.ann
+    if base == "instruments:detail":
+        return reverse(base, args=["phq9"])
+    if base == "instruments:person":
+        return reverse(base, args=[person.public_id])
+    if base == "instruments:complete":
+        return reverse(base, args=[person.public_id, "audit"])
+    if base == "instruments:result":
+        response = InstrumentResponse.objects.create(
+            person=person, instrument_code="phq9", instrument_version="Kroenke 2001",
+            answers={f"phq9_{n}": 0 for n in range(1, 10)}, score={"total": 0}, recorded_by=cast.coordinator,
+        )  # fmt: skip
+        return reverse(base, args=[response.public_id])
+    return reverse(base)
+
+
 def _url(name: str, cast: Cast) -> str:
+    if name.startswith("assessments:"):
+        return _assessment_url(name, cast)
+    if name.startswith("instruments:"):
+        return _instruments_url(name, cast)
+    if name.startswith("referrals:"):
+        return _referrals_url(name, cast)
     ann, ben = cast.ann.public_id, cast.ben.public_id
     consent = cast.ben.consents.get().public_id
     urls = {
         "accounts:token-revoke": reverse("accounts:token-revoke", args=["00000000-0000-4000-8000-000000000000"]),
         "people:detail": reverse("people:detail", args=[ann]),
         "people:detail/consent-only": reverse("people:detail", args=[ben]),
+        "care:person-episodes": reverse("care:person-episodes", args=[ann]),
         "people:edit-contact": reverse("people:edit-contact", args=[ann]),
         "people:edit-contact/consent-only": reverse("people:edit-contact", args=[ben]),
         "people:edit-equality": reverse("people:edit-equality", args=[ann]),
@@ -70,7 +203,45 @@ def _url(name: str, cast: Cast) -> str:
         "people:consent-withdraw": reverse("people:consent-withdraw", args=[ben, consent]),
         "api-openapi": "/api/v1/openapi.json",
     }
+    if name in _NEEDS_EPISODE:
+        urls.update(_episode_urls(cast))
+    if name.startswith("careplans:"):
+        urls.update(_care_plan_urls(cast))
     return urls.get(name) or reverse(name)
+
+
+_NEEDS_EPISODE = {
+    "care:episode",
+    "care:assign-coordinator",
+    "care:care-team-new",
+    "care:care-team-end",
+    "tasks:complete",
+}
+
+
+def _episode_urls(cast: Cast) -> dict[str, str]:
+    """An open episode of Ann's held by North, a care team place on it and a task, made here, not in the cast."""
+    episode = EpisodeFactory(person=cast.ann, team=cast.north, opened_by=cast.coordinator)
+    member = CareTeamMemberFactory(person=cast.ann, episode=episode, user=cast.psychiatrist, role=Role.PSYCHIATRIST)
+    task = TaskFactory(person=cast.ann, episode=episode, assigned_to=cast.coordinator)
+    return {
+        "care:episode": reverse("care:episode", args=[episode.public_id]),
+        "care:assign-coordinator": reverse("care:assign-coordinator", args=[episode.public_id]),
+        "care:care-team-new": reverse("care:care-team-new", args=[episode.public_id]),
+        "care:care-team-end": reverse("care:care-team-end", args=[member.public_id]),
+        "tasks:complete": reverse("tasks:complete", args=[task.public_id]),
+    }
+
+
+def _care_plan_urls(cast: Cast) -> dict[str, str]:
+    """A saved care plan for Ann (care team only) and Ben (Pathways may read it by consent), made here."""
+    urls: dict[str, str] = {}
+    for person, suffix in ((cast.ann, ""), (cast.ben, "/consent-only")):
+        CarePlanVersionFactory(plan__person=person, created_by=cast.coordinator)
+        for page in ("view", "edit", "plain", "pdf", "share"):
+            urls[f"careplans:{page}{suffix}"] = reverse(f"careplans:{page}", args=[person.public_id])
+    urls["careplans:version"] = reverse("careplans:version", args=[cast.ann.public_id, 1])
+    return urls
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coexist.organisations.models import Role
+
+if TYPE_CHECKING:
+    from coexist.care.plans.content import PlanContent
 
 
 class EpisodeStatus(models.TextChoices):
@@ -120,3 +124,94 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) for {self.person}"
+
+
+class CarePlan(models.Model):
+    """The care plan a person owns (R4): one per person, kept across episodes and providers (R10);
+    its content lives in numbered versions, never changed once saved."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="care_plan")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Care plan for {self.person}"
+
+
+class CarePlanVersion(models.Model):
+    """One saved version of a care plan: its whole content, who saved it, when and what changed (R4)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # The episode open when it was saved, if any: which service's care it was written in.
+    episode = models.ForeignKey(
+        EpisodeOfCare, on_delete=models.SET_NULL, null=True, blank=True, related_name="care_plan_versions"
+    )
+    content = models.JSONField(help_text="The whole plan, validated by coexist.care.plans.content.PlanContent.")
+    changed_sections = models.JSONField(default=list, help_text="Section keys changed since the previous version.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="care_plan_version_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="care_plan_version_number_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}, version {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # DOMAIN.md: each save is a new version. A saved version is never changed in place.
+        if not self._state.adding:
+            raise ValueError("A saved care plan version cannot be changed; save a new version instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def plan_content(self) -> PlanContent:
+        from coexist.care.plans.content import PlanContent
+
+        return PlanContent.model_validate(self.content)
+
+
+class ShareMethod(models.TextChoices):
+    PRINTED = "printed", "Printed copy given"
+    POST = "post", "Sent by post"
+    EMAIL = "email", "Sent by secure email"
+
+
+class CarePlanShare(models.Model):
+    """A copy of a care plan version given to a carer or another organisation, as the person agreed (R4)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(CarePlanVersion, on_delete=models.CASCADE, related_name="shares")
+    carer = models.ForeignKey("people.Carer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=16, choices=ShareMethod.choices)
+    shared_at = models.DateTimeField(default=timezone.now)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-shared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False) & Q(carer__isnull=True))
+                | (Q(organisation__isnull=True) & Q(carer__isnull=False)),
+                name="care_plan_share_to_exactly_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} shared with {self.recipient_name}"
+
+    @property
+    def recipient_name(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        assert self.carer is not None
+        return self.carer.name

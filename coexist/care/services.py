@@ -1,7 +1,9 @@
-"""Changes to episodes of care and care teams. Each runs in one transaction, records who and when,
-and appends to the access log."""
+"""Changes to episodes of care and care teams. Each checks the permission function, runs in one
+transaction, records who and when (simple_history for episodes) and appends to the access log."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,11 +12,20 @@ from django.utils import timezone
 from coexist.accounts.models import User
 from coexist.audit.models import Channel
 from coexist.care.models import CareTeamMember, EpisodeOfCare, EpisodeStatus
+from coexist.care.rules import CARE_TEAM_ROLES, coordinator_refusal
 from coexist.organisations.models import Membership, Role, Team
 from coexist.people.models import Person
-from coexist.people.rules import RecordPart
+from coexist.people.permissions import AccessRefused, may, require
+from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
 from coexist.referrals.models import Referral
+
+
+def _confirm_still_visible(*, user: User, person: Person) -> None:
+    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
+    decision = may(user, person, Action.READ)
+    if not decision.allowed:
+        raise AccessRefused(decision)
 
 
 def episode_open(
@@ -56,8 +67,166 @@ def episode_open(
     return episode
 
 
-def care_team_add(*, episode: EpisodeOfCare | None, person: Person, user: User, role: Role, by: User) -> CareTeamMember:
-    """Add a practitioner to the person's care team from today. Callers check permission and log."""
-    return CareTeamMember.objects.create(
-        person=person, episode=episode, user=user, role=role, started_on=timezone.localdate(), added_by=by
+def episode_assign_coordinator(
+    *, episode: EpisodeOfCare, coordinator: User, by: User, channel: Channel
+) -> EpisodeOfCare:
+    """R3: name the episode's care coordinator. They join the care team from today; the previous
+    coordinator's place as coordinator of this episode ends today (their last day, so both can see the
+    record on the day of handover). Raises ValidationError or AccessRefused."""
+    person = episode.person
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.EPISODES],
+        channel=channel,
+        detail="assign care coordinator",
     )
+    if not episode.is_open:
+        raise ValidationError({"coordinator": "This episode of care has finished; it cannot have a new coordinator."})
+    if episode.coordinator_id == coordinator.pk:
+        raise ValidationError({"coordinator": f"{coordinator.display_name} is already the care coordinator."})
+    roles = set(
+        Membership.objects.current()
+        .filter(user=coordinator, user__is_active=True, team__service=episode.service_id)
+        .values_list("role", flat=True)
+    )
+    refusal = coordinator_refusal(roles_in_service=roles)
+    if refusal is not None:
+        raise ValidationError({"coordinator": refusal})
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = EpisodeOfCare.objects.select_for_update().get(pk=episode.pk)
+        previous = locked.coordinator
+        locked.coordinator = coordinator
+        locked.coordinator_since = today
+        locked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
+        locked.save(update_fields=["coordinator", "coordinator_since"])
+        CareTeamMember.objects.current(today).filter(episode=locked, role=Role.CARE_COORDINATOR).exclude(
+            user=coordinator
+        ).update(ended_on=today)
+        already = (
+            CareTeamMember.objects.current(today)
+            .filter(episode=locked, role=Role.CARE_COORDINATOR, user=coordinator)
+            .exists()
+        )
+        if not already:
+            CareTeamMember.objects.create(
+                person=person,
+                episode=locked,
+                user=coordinator,
+                role=Role.CARE_COORDINATOR,
+                started_on=today,
+                added_by=by,
+            )
+        _confirm_still_visible(user=by, person=person)
+        was = f" (was {previous.display_name})" if previous is not None else ""
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.EPISODES],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"named {coordinator.display_name} care coordinator of {locked.service}{was}",
+        )
+    return locked
+
+
+def care_team_add(
+    *,
+    episode: EpisodeOfCare | None,
+    person: Person,
+    user: User,
+    role: str,
+    by: User,
+    channel: Channel = Channel.PAGE,
+    started_on: date | None = None,
+) -> CareTeamMember:
+    """Add a practitioner from any organisation (a drug and alcohol worker, a peer support worker from a
+    voluntary organisation) to the person's care team, in a role, from a date (today unless given).
+
+    The care coordinator's place is made by `episode_assign_coordinator` (R3), not here."""
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.EPISODES],
+        channel=channel,
+        detail="add to care team",
+    )
+    start = started_on or timezone.localdate()
+    if role == Role.CARE_COORDINATOR:
+        raise ValidationError({"role": "Name the care coordinator from the episode of care instead (R3)."})
+    if role not in CARE_TEAM_ROLES:
+        raise ValidationError({"role": "Choose a role in the care team."})
+    if episode is not None and episode.person_id != person.pk:
+        raise ValidationError({"episode": "That episode of care is for someone else."})
+    if episode is not None and not episode.is_open:
+        raise ValidationError({"episode": "That episode of care has finished."})
+    if not user.is_active or not Membership.objects.current(start).clinical().filter(user=user).exists():
+        raise ValidationError({"user": "They have no current clinical role in any team, so cannot join a care team."})
+    duplicate = CareTeamMember.objects.current(start).filter(person=person, user=user, role=role, episode=episode)
+    if duplicate.exists():
+        raise ValidationError({"user": f"{user.display_name} is already in the care team in that role."})
+    with transaction.atomic():
+        member = CareTeamMember.objects.create(
+            person=person, episode=episode, user=user, role=role, started_on=start, added_by=by
+        )
+        _confirm_still_visible(user=by, person=person)
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.EPISODES],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"added {user.display_name} to the care team as {Role(role).label.lower()}",
+        )
+    return member
+
+
+def care_team_end(
+    *, member: CareTeamMember, by: User, channel: Channel, ended_on: date | None = None
+) -> CareTeamMember:
+    """End a practitioner's place in the care team on a date (today unless given; the last day they are in it).
+
+    R3: the named coordinator's place is not ended here; naming a new coordinator ends it, so an
+    episode never says one coordinator while the care team says none."""
+    person = member.person
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.EPISODES],
+        channel=channel,
+        detail="end care team place",
+    )
+    end = ended_on or timezone.localdate()
+    with transaction.atomic():
+        locked = CareTeamMember.objects.select_for_update().select_related("episode", "user").get(pk=member.pk)
+        if locked.ended_on is not None and locked.ended_on < timezone.localdate():
+            raise ValidationError({"ended_on": "Their place in the care team has already ended."})
+        if end < locked.started_on:
+            joined = f"{locked.started_on.day} {locked.started_on:%B %Y}"
+            raise ValidationError({"ended_on": f"Enter a date on or after they joined, {joined}."})
+        episode = locked.episode
+        if (
+            locked.role == Role.CARE_COORDINATOR
+            and episode is not None
+            and episode.is_open
+            and episode.coordinator_id == locked.user_id
+        ):
+            raise ValidationError(
+                {"ended_on": "They are the named care coordinator. Name a new care coordinator instead (R3)."}
+            )
+        locked.ended_on = end
+        locked.save(update_fields=["ended_on"])
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.EPISODES],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"ended {locked.user.display_name}'s place in the care team on {end:%Y-%m-%d}",
+        )
+    return locked

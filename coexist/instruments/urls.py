@@ -1,7 +1,13 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-from coexist.instruments import views  # noqa: F401
+from coexist.instruments import views
 
 app_name = "instruments"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.instrument_list, name="list"),
+    path("about/<slug:code>/", views.instrument_detail, name="detail"),
+    path("results/<uuid:response_id>/", views.response_result, name="result"),
+    path("<uuid:public_id>/", views.person_measures, name="person"),
+    path("<uuid:public_id>/<slug:code>/", views.response_new, name="complete"),
+]

@@ -319,3 +319,67 @@ def carer_assessment_record_outcome(
             detail=f"carer's assessment for {locked.carer.name}: {outcome}",
         )
     return locked
+
+
+def person_create(
+    *,
+    by: User,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    contact_method: str,
+    nhs_number: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    postcode: str = "",
+    channel: Channel,
+    basis: str,
+) -> Person:
+    """Record a new person: from triage of a referral nobody could match to an existing record.
+
+    R11: the chosen contact method must be usable. Only clinical staff record people. The caller
+    gives the creator a relationship to the new person in the same transaction (an open referral
+    to their service) and then confirms they can see them: a record nobody may open is lost.
+    Raises ValidationError (field -> messages) or AccessRefused."""
+    from coexist.organisations.models import Membership  # here, to keep this module's imports as they were
+    from coexist.people.rules import AccessDecision
+
+    if not Membership.objects.current().clinical().filter(user=by).exists():
+        raise AccessRefused(AccessDecision(False, "Only clinical staff record a new person."))
+    person = Person(
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        nhs_number=normalise_nhs_number(nhs_number) or None,
+        contact_method=contact_method,
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+        postcode=postcode.strip(),
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        errors = _by_field(exc)
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        errors.setdefault("date_of_birth", []).append("Date of birth must be in the past.")
+    for field, message in contact_details_missing(
+        method=contact_method, phone=person.phone, email=person.email, address=person.address, postcode=person.postcode
+    ).items():
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        person._history_user = by  # type: ignore[attr-defined]
+        person.save()
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.IDENTITY, RecordPart.CONTACT],
+            basis=basis,
+            channel=channel,
+            detail="recorded a new person",
+        )
+    return person

@@ -1,9 +1,12 @@
 """Public pages: self-referral needs no account (R12)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-from coexist.referrals import views  # noqa: F401
+from coexist.referrals import views
 
 app_name = "public"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.self_refer, name="self-refer"),
+    path("sent/", views.self_refer_sent, name="self-refer-sent"),
+]

@@ -10,9 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from coexist.accounts.models import User
+from coexist.audit.models import Channel
 from coexist.care.models import EpisodeOfCare
 from coexist.organisations.models import Team
 from coexist.people.models import Person
+from coexist.people.permissions import require
+from coexist.people.rules import Action, RecordPart
+from coexist.people.services import log_write
 from coexist.tasks.models import Priority, Task, TaskStatus
 
 
@@ -46,8 +50,19 @@ def task_create(
     )
 
 
-def task_complete(*, task: Task, by: User, outcome: str) -> Task:
-    """Close a duty with what was done. A task is done once; closing it twice is refused."""
+def task_complete(*, task: Task, by: User, outcome: str, channel: Channel = Channel.PAGE) -> Task:
+    """Close a duty with what was done. A task is done once; closing it twice is refused.
+
+    Anyone who may change the person's episodes may close it (cover for leave and duty), not only its
+    owner; who closed it and what they did is kept on the task and in the access log."""
+    decision = require(
+        user=by,
+        person=task.person,
+        action=Action.WRITE,
+        parts=[RecordPart.EPISODES],
+        channel=channel,
+        detail="complete task",
+    )
     if not outcome.strip():
         raise ValidationError({"outcome": "Say what was done."})
     with transaction.atomic():
@@ -59,4 +74,12 @@ def task_complete(*, task: Task, by: User, outcome: str) -> Task:
         locked.completed_by = by
         locked.outcome = outcome.strip()
         locked.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+        log_write(
+            by=by,
+            person=task.person,
+            parts=[RecordPart.EPISODES],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"completed task ({locked.rule}): {locked.title}",
+        )
     return locked

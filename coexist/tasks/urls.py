@@ -1,7 +1,14 @@
-from django.urls import URLPattern, path  # noqa: F401
+"""Pages for tasks."""
 
-from coexist.tasks import views  # noqa: F401
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from coexist.tasks import views
 
 app_name = "tasks"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.mine, name="mine"),
+    path("<uuid:public_id>/complete/", views.complete, name="complete"),
+]

@@ -118,3 +118,121 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     service = factory.SelfAttribute("team.service")
     opened_by = factory.SubFactory(UserFactory)
+
+
+def _tomorrow() -> object:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=1)
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A duty for a person, due tomorrow, owned by a named worker."""
+
+    class Meta:
+        model = "tasks.Task"
+
+    person = factory.SubFactory(PersonFactory)
+    rule = "R6"
+    title = factory.Sequence(lambda n: f"Follow up {n}")
+    due_at = factory.LazyFunction(_tomorrow)
+    assigned_to = factory.SubFactory(UserFactory)
+
+
+def complete_care_plan_content() -> dict[str, object]:
+    """R4: a care plan with every required section, as the JSON a CarePlanVersion holds."""
+    return {
+        "goals": [
+            {"owner": "person", "text": "Get my own flat and keep it"},
+            {"owner": "service", "text": "Cut down drinking to below 14 units a week"},
+        ],
+        "reconciliation": "Agreed to work on housing first; drinking goal reviewed in three months.",
+        "strengths": "Good with my hands; keeps in touch with my sister.",
+        "coping_strategies": "Walking the dog; calling my sister.",
+        "carers": [],
+        "services": [{"service": "North community team", "contact_name": "Alex Morgan", "phone": "0300 555 0101"}],
+        "crisis_plan": "Call Alex in the day, the crisis line at night.",
+        "contingency_mental_health": "Earlier appointment with the psychiatrist.",
+        "contingency_physical_health": "GP the same day.",
+        "contingency_suicide": "Crisis team; remove means; stay with someone.",
+        "contingency_overdose": "Naloxone kit at home; call 999.",
+        "summary_for_person": "This plan is about getting you a home and feeling steadier.",
+    }
+
+
+class CarePlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "care.CarePlan"
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class CarePlanVersionFactory(factory.django.DjangoModelFactory):
+    """A saved version (tests that need a plan to exist; tests of saving call the service)."""
+
+    class Meta:
+        model = "care.CarePlanVersion"
+
+    plan = factory.SubFactory(CarePlanFactory)
+    number = 1
+    content = factory.LazyFunction(complete_care_plan_content)
+    changed_sections = factory.LazyFunction(list)
+    created_by = factory.SubFactory(UserFactory)
+    channel = "page"
+
+
+def _four_weeks_ahead() -> date:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=28)
+
+
+class JointAssessmentFactory(factory.django.DjangoModelFactory):
+    """A bare assessment row. To get domains and the first assessor, use assessments.services.assessment_start."""
+
+    class Meta:
+        model = "assessments.JointAssessment"
+
+    person = factory.SubFactory(PersonFactory)
+    started_by = factory.SubFactory(UserFactory)
+
+
+class RiskFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.RiskFlag"
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "overdose"
+    source = "factory"
+    raised_by = factory.SubFactory(UserFactory)
+    review_on = factory.LazyFunction(_four_weeks_ahead)
+
+
+class UnlinkedReferralFactory(ReferralFactory):
+    """A referral nobody has matched to a person record yet: a self-referral with its submitted details."""
+
+    person = None
+    route = Route.SELF
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    date_of_birth = date(1992, 5, 17)
+    contact_method = ContactMethod.TEXT
+    phone = "07700 900456"
+    reason = "I have been drinking more and hearing voices again."
+
+
+class DropInVisitFactory(factory.django.DjangoModelFactory):
+    """R12: a drop-in visit with minimal identity."""
+
+    class Meta:
+        model = "referrals.DropInVisit"
+
+    service = factory.SubFactory(ServiceFactory, kind=ServiceKind.DROP_IN)
+    name_or_alias = "Jay"
+    year_of_birth = 1990
+    discussed = "Came in to ask about cutting down; worried about low mood."
+    recorded_by = factory.SubFactory(UserFactory)
