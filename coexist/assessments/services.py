@@ -32,6 +32,7 @@ from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused, may, require
 from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
+from coexist.referrals.services import referrals_mark_assessed
 from coexist.tasks.models import Priority, Task
 from coexist.tasks.services import task_create
 
@@ -296,6 +297,7 @@ def assessment_complete(*, assessment: JointAssessment, by: User, channel: Chann
         locked.completed_by = by
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save(update_fields=["status", "completed_at", "completed_by"])
+        referrals_mark_assessed(person=person, at=locked.completed_at)
         _confirm_still_visible(user=by, person=person)
         log_write(
             by=by,

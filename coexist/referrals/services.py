@@ -599,3 +599,12 @@ def _close(*, referral: Referral, by: User, note: str, channel: Channel, to: Sta
             referral=locked, by=by, basis=decision.basis, channel=channel, detail=f"{to} referral {locked.reference}"
         )
     return locked
+
+
+def referrals_mark_assessed(*, person: Person, at: datetime) -> int:
+    """Record when accepted referrals were assessed: the completion of the person's first joint assessment
+    after acceptance. Time from referral to assessment is an outcome the service reports (001, issue 6).
+    Called inside the assessment's transaction; the caller has checked permission and logs the write."""
+    return Referral.objects.filter(person=person, status=Status.ACCEPTED, assessed_at__isnull=True).update(
+        assessed_at=at
+    )

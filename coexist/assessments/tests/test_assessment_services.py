@@ -16,9 +16,10 @@ from coexist.assessments.services import (
 )
 from coexist.audit.models import AccessLogEntry, Channel
 from coexist.people.permissions import AccessRefused
+from coexist.referrals.models import Status as ReferralStatus
 from coexist.tasks.models import Priority, Task
 from coexist.testing.cast import Cast
-from coexist.testing.factories import EpisodeFactory
+from coexist.testing.factories import EpisodeFactory, ReferralFactory
 
 from .helpers import every_domain, start
 
@@ -181,3 +182,16 @@ def test_a_consent_reader_cannot_change_an_assessment(cast: Cast) -> None:
             channel=Channel.API,
             domains={"substance_use": DomainChange(notes="Daily heroin", need=Need.ROUTINE)},
         )
+
+
+def test_completing_records_when_the_accepted_referral_was_assessed(cast: Cast) -> None:
+    """Time from referral to assessment is reported (001): completion stamps accepted referrals once."""
+    accepted = ReferralFactory(person=cast.ann, to_service=cast.cmht, status=ReferralStatus.ACCEPTED)
+    still_open = ReferralFactory(person=cast.ann, to_service=cast.pathways_service)
+    assessment = start(cast.ann, cast.coordinator)
+    assessment_save(assessment=assessment, by=cast.coordinator, channel=Channel.PAGE, domains=every_domain())
+    done = assessment_complete(assessment=assessment, by=cast.coordinator, channel=Channel.PAGE)
+    accepted.refresh_from_db()
+    still_open.refresh_from_db()
+    assert accepted.assessed_at == done.completed_at
+    assert still_open.assessed_at is None
