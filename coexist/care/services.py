@@ -203,7 +203,9 @@ def care_team_end(
     )
     end = ended_on or timezone.localdate()
     with transaction.atomic():
-        locked = CareTeamMember.objects.select_for_update().select_related("episode", "user").get(pk=member.pk)
+        locked = (
+            CareTeamMember.objects.select_for_update(of=("self",)).select_related("episode", "user").get(pk=member.pk)
+        )
         if locked.ended_on is not None and locked.ended_on < timezone.localdate():
             raise ValidationError({"ended_on": "Their place in the care team has already ended."})
         if end < locked.started_on:

@@ -298,7 +298,7 @@ def carer_assessment_record_outcome(
         detail="carer's assessment outcome",
     )
     with transaction.atomic():
-        locked = CarerAssessment.objects.select_for_update().select_related("carer").get(pk=offer.pk)
+        locked = CarerAssessment.objects.select_for_update(of=("self",)).select_related("carer").get(pk=offer.pk)
         errors = carer_assessment_outcome_refused(
             current=locked.status, outcome=outcome, offered_on=locked.offered_on, on=on, today=timezone.localdate()
         )

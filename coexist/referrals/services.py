@@ -63,7 +63,7 @@ def _record_change(*, referral: Referral, from_status: str, by: User | None, not
 
 def _transition(*, referral: Referral, to: Status, by: User, note: str) -> Referral:
     """Lock the referral, check it is still open, move it and record the step. Call inside atomic()."""
-    locked = Referral.objects.select_for_update().select_related("to_service", "person").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update(of=("self",)).select_related("to_service", "person").get(pk=referral.pk)
     if locked.status not in OPEN_STATUSES:
         raise ValidationError(
             {"status": f"This referral is already {locked.get_status_display().lower()}; it cannot be changed."}
