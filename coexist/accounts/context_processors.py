@@ -8,7 +8,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from coexist.organisations.models import NON_CLINICAL_ROLES, Role
+from coexist.care.rules import LEADER_ROLES
 from coexist.organisations.selectors import current_roles
+from coexist.tasks.selectors import open_task_count
 
 
 def staff_navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,8 +21,12 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     if roles - NON_CLINICAL_ROLES:
         items.append({"href": reverse("home"), "text": "Caseload"})
+        items.append({"href": reverse("referrals:queue"), "text": "Referrals", "section": "/referrals/"})
+        items.append({"href": reverse("tasks:mine"), "text": f"Tasks ({open_task_count(user)})"})
+        if roles & LEADER_ROLES:
+            items.append({"href": reverse("care:team-leader"), "text": "Team leader's list"})
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         items.append({"href": reverse("admin:index"), "text": "Manage accounts and services"})
     for item in items:
-        item["current"] = request.path == item["href"]
+        item["current"] = request.path == item["href"] or request.path.startswith(item.get("section", "\0"))
     return {"nav_items": items}
