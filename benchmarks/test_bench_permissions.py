@@ -44,14 +44,17 @@ def _raw_visible_ids(user_id: int) -> list[int]:
     today = timezone.localdate().isoformat()
     sql = """
         WITH m AS (
-            SELECT t.service_id, s.organisation_id FROM organisations_membership mm
+            SELECT mm.team_id, t.service_id, s.organisation_id FROM organisations_membership mm
             JOIN organisations_team t ON t.id = mm.team_id JOIN organisations_service s ON s.id = t.service_id
             WHERE mm.user_id = %(u)s AND mm.started_on <= %(d)s AND (mm.ended_on IS NULL OR mm.ended_on >= %(d)s)
               AND mm.role NOT IN ('administrator', 'researcher'))
         SELECT person_id FROM care_careteammember
          WHERE user_id = %(u)s AND started_on <= %(d)s AND (ended_on IS NULL OR ended_on >= %(d)s)
         UNION SELECT person_id FROM referrals_referral
-         WHERE status IN ('received', 'triaged') AND to_service_id IN (SELECT service_id FROM m)
+         WHERE status IN ('received', 'triaged') AND person_id IS NOT NULL
+           AND to_service_id IN (SELECT service_id FROM m)
+        UNION SELECT person_id FROM care_episodeofcare
+         WHERE status IN ('planned', 'active', 'on_hold', 'transferring') AND team_id IN (SELECT team_id FROM m)
         UNION SELECT person_id FROM people_consent
          WHERE given_on <= %(d)s AND (withdrawn_on IS NULL OR withdrawn_on > %(d)s)
            AND organisation_id IN (SELECT organisation_id FROM m)

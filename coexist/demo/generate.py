@@ -4,7 +4,9 @@ Used by `make run` (the demo), by tests and by benchmarks. Proportions are state
 choice. Every name, NHS number (from the 999 synthetic range) and address is made up.
 
 The same seed and size always give the same data, down to the ids: the random generator, Faker
-and the ids are all driven from the seed, and dates hang off a fixed anchor date, not today.
+and the ids are all driven from the seed, and dates hang off a fixed anchor date, not today. The
+referral-to-care-plan pathway (referrals, episodes, screens, assessments, plans, tasks) is laid out
+by `pathway.py`; only open tasks, what raised them and current flags' review dates follow the clock.
 """
 
 from __future__ import annotations
@@ -13,20 +15,21 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from nhs_number.validate import calculate_checksum, is_valid
 
 from coexist.accounts.models import User
-from coexist.care.models import CareTeamMember
+from coexist.care.models import CareTeamMember, EpisodeOfCare
+from coexist.demo.pathway import NO_COORDINATOR_SHARE, PLANTED_ROLES, Case, Pathway
 from coexist.organisations.models import Membership, Organisation, OrganisationKind, Role, Service, ServiceKind, Team
 from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Relationship, Sex
 from coexist.people.rules import ContactMethod, RecordPart
-from coexist.referrals.models import Referral, Route, Status
 
 T = TypeVar("T")
 
@@ -97,6 +100,7 @@ class CastMember:
     role: Role
     team: str
     sees: str
+    also_in: tuple[str, ...] = ()  # further teams they work in, in the same role
 
 
 # The named cast. Tests and the README rely on who sees whom; keep `sees` true.
@@ -107,7 +111,9 @@ CAST: tuple[CastMember, ...] = (
         "Morgan",
         Role.CARE_COORDINATOR,
         "North community team",
-        "their caseload of about 25 people, as care coordinator",
+        "their caseload of about 25 people as named care coordinator, with open urgent tasks (R2, R15), "
+        "some overdue; everyone whose episode of care North community team holds (duty cover); and the "
+        "community mental health triage queue",
     ),
     CastMember(
         "coordinator2",
@@ -115,7 +121,8 @@ CAST: tuple[CastMember, ...] = (
         "Patel",
         Role.CARE_COORDINATOR,
         "South community team",
-        "their own caseload, none of Alex Morgan's people",
+        "their own caseload and everyone whose episode South community team holds, none of Alex Morgan's "
+        "people; the community mental health triage queue",
     ),
     CastMember(
         "substance",
@@ -124,7 +131,7 @@ CAST: tuple[CastMember, ...] = (
         Role.SUBSTANCE_MISUSE_WORKER,
         "Community drug and alcohol team",
         "people whose care team they are in, people referred to the drug and alcohol service, "
-        "and people who agreed to share with Pathways",
+        "and people who agreed to share with Pathways; the drug and alcohol triage queue",
     ),
     CastMember(
         "substance2",
@@ -133,7 +140,9 @@ CAST: tuple[CastMember, ...] = (
         Role.SUBSTANCE_MISUSE_WORKER,
         "Community drug and alcohol team",
         "only referrals to the drug and alcohol service and people who agreed to share with "
-        "Pathways (no care team of their own); refused everyone else",
+        "Pathways (no care team of their own); refused everyone else. Also works at the dual diagnosis "
+        "drop-in: its visits (2 made into referrals) and its self-referrals",
+        also_in=("Drop-in team",),
     ),
     CastMember(
         "teamlead",
@@ -141,7 +150,9 @@ CAST: tuple[CastMember, ...] = (
         "Hughes",
         Role.TEAM_LEADER,
         "North community team",
-        "no one yet: team views come with the worklist issue",
+        "everyone whose episode of care North community team holds, and the team leader's list: "
+        "episodes with no care coordinator yet (R3), people not yet asked about alcohol and drugs (R15), "
+        "risk flags past their review date (R13); the community mental health triage queue",
     ),
     CastMember(
         "psychiatrist",
@@ -149,7 +160,7 @@ CAST: tuple[CastMember, ...] = (
         "Adeyemi",
         Role.PSYCHIATRIST,
         "North community team",
-        "people whose care team they are in",
+        "people whose care team they are in and everyone whose episode North community team holds",
     ),
     CastMember(
         "consultant",
@@ -157,10 +168,16 @@ CAST: tuple[CastMember, ...] = (
         "Khan",
         Role.ADDICTIONS_CONSULTANT,
         "Community drug and alcohol team",
-        "referrals to the drug and alcohol service and people who agreed to share with Pathways",
+        "referrals to the drug and alcohol service and people who agreed to share with Pathways; "
+        "the drug and alcohol triage queue",
     ),
     CastMember(
-        "peer", "Jess", "Jones", Role.PEER_SUPPORT_WORKER, "North community team", "people whose care team they are in"
+        "peer",
+        "Jess",
+        "Jones",
+        Role.PEER_SUPPORT_WORKER,
+        "North community team",
+        "people whose care team they are in and everyone whose episode North community team holds",
     ),
     CastMember(
         "wardnurse",
@@ -221,9 +238,22 @@ class Summary:
     staff: int = 0
     people: int = 0
     care_team_members: int = 0
-    referrals: int = 0
+    referrals: int = 0  # open: waiting for triage or a decision
+    accepted_referrals: int = 0
     consents: int = 0
     carers: int = 0
+    episodes: int = 0
+    episodes_without_coordinator: int = 0
+    instrument_responses: int = 0
+    risk_flags: int = 0
+    joint_assessments: int = 0
+    care_plans: int = 0
+    care_plan_versions: int = 0
+    draft_care_plans: int = 0
+    carer_assessments: int = 0
+    tasks: int = 0
+    open_tasks: int = 0
+    drop_in_visits: int = 0
     skipped: bool = False
 
 
@@ -264,10 +294,13 @@ def demo_loaded() -> bool:
 
 
 @transaction.atomic
-def generate(*, people: int, seed: int) -> Summary:
-    """Make the demo population. Does nothing if it is already there (running twice changes nothing)."""
+def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
+    """Make the demo population. Does nothing if it is already there (running twice changes nothing).
+
+    `now` (default: the clock) is what open tasks are due against, so the demo looks live when loaded."""
     if demo_loaded():
         return Summary(skipped=True)
+    now = now or timezone.now()
     r = _Random(seed)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -299,9 +332,10 @@ def generate(*, people: int, seed: int) -> Summary:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
-        Membership.objects.create(
-            public_id=r.uuid(), user=user, team=teams[member.team], role=member.role, started_on=staff_since
-        )
+        for team_name in (member.team, *member.also_in):
+            Membership.objects.create(
+                public_id=r.uuid(), user=user, team=teams[team_name], role=member.role, started_on=staff_since
+            )
         cast[member.username] = user
     _grant_administration(cast["admin"])
 
@@ -332,69 +366,120 @@ def generate(*, people: int, seed: int) -> Summary:
     coordinators += [u for u, _, role in generated_staff if role == Role.CARE_COORDINATOR]
     substance_workers += [u for u, _, role in generated_staff if role == Role.SUBSTANCE_MISUSE_WORKER]
 
-    persons = _people(r, fake, people)
+    used_numbers: set[str] = set()
+    persons = _people(r, fake, people, used_numbers)
     Person.objects.bulk_create(persons)
 
+    north, south = teams["North community team"], teams["South community team"]
+    team_of = {cast["coordinator"].pk: north, cast["coordinator2"].pk: south}
+    team_of |= {u.pk: teams[t] for u, t, role in generated_staff if role == Role.CARE_COORDINATOR}
+    # R3: a few accepted episodes wait for a coordinator, on North's team leader's list; never Alex Morgan's people.
+    planted = (
+        set(r.rng.sample(range(CASELOAD_SIZE, people), max(1, round(people * NO_COORDINATOR_SHARE))))
+        if people > CASELOAD_SIZE
+        else set()
+    )
+    alex_caseload = min(CASELOAD_SIZE, people)
+    chosen = r.rng.sample(range(alex_caseload), min(len(PLANTED_ROLES), alex_caseload))
+    roles = dict(zip(chosen, PLANTED_ROLES[: len(chosen)], strict=True))
+    pathway = Pathway(
+        r,
+        fake,
+        now=now,
+        cast=cast,
+        services=services,
+        teams=teams,
+        trust=organisations[0],
+        pathways=organisations[1],
+        substance_workers=substance_workers,
+        anchor=ANCHOR,
+    )
+
     care_team: list[CareTeamMember] = []
-    referrals: list[Referral] = []
     consents: list[Consent] = []
     carers: list[Carer] = []
+    cases: list[Case] = []
     pathways, housing = organisations[1], organisations[2]
     for index, person in enumerate(persons):
-        since = ANCHOR - timedelta(days=r.rng.randrange(30, 900))
-        coordinator = coordinators[min(index // CASELOAD_SIZE, len(coordinators) - 1)]
-        care_team.append(_member(r, person, coordinator, Role.CARE_COORDINATOR, since))
+        coordinator: User | None
+        if index in planted:
+            since = ANCHOR - timedelta(days=r.rng.randrange(3, 25))
+            coordinator, team, accepted_by = None, north, cast["teamlead"]
+        else:
+            since = ANCHOR - timedelta(days=r.rng.randrange(30, 900))
+            coordinator = coordinators[min(index // CASELOAD_SIZE, len(coordinators) - 1)]
+            team = team_of[coordinator.pk]
+            accepted_by = cast["teamlead"] if team is north else coordinator
+        # Everyone came in by an accepted referral that opened the episode the coordinator is named on (R3).
+        case = pathway.accepted_case(
+            person=person, team=team, coordinator=coordinator, accepted_by=accepted_by, since=since
+        )
+        case.role = roles.get(index, "")
+        episode = case.episode
+        if coordinator is not None:
+            care_team.append(_member(r, person, coordinator, Role.CARE_COORDINATOR, since, episode, accepted_by))
         if coordinator is cast["coordinator"]:
             if r.chance(0.3):
-                care_team.append(_member(r, person, cast["psychiatrist"], Role.PSYCHIATRIST, since))
+                care_team.append(_member(r, person, cast["psychiatrist"], Role.PSYCHIATRIST, since, episode))
             if r.chance(0.2):
-                care_team.append(_member(r, person, cast["peer"], Role.PEER_SUPPORT_WORKER, since))
+                care_team.append(_member(r, person, cast["peer"], Role.PEER_SUPPORT_WORKER, since, episode))
         # Half have a substance misuse worker in the care team; of the rest, some are referred.
         if r.chance(0.5):
-            care_team.append(_member(r, person, r.pick(substance_workers), Role.SUBSTANCE_MISUSE_WORKER, since))
+            case.substance_worker = r.pick(substance_workers)
+            care_team.append(_member(r, person, case.substance_worker, Role.SUBSTANCE_MISUSE_WORKER, since, episode))
         elif r.chance(0.3):
-            referrals.append(
-                Referral(
-                    public_id=r.uuid(),
-                    person=person,
-                    to_service=services["Community drug and alcohol service"],
-                    route=r.weighted({Route.STAFF: 50, Route.SELF: 20, Route.DROP_IN: 15, Route.WARD: 10, Route.GP: 5}),
-                    status=r.weighted({Status.RECEIVED: 60, Status.TRIAGED: 40}),
-                    reason="Alcohol and cannabis use affecting mental health; wants help to cut down.",
-                    referrer=coordinator,
-                )
-            )
-        person_carers = [_carer(r, fake, person) for _ in range(r.weighted({0: 65, 1: 28, 2: 7}))]
-        carers += person_carers
+            pathway.open_drug_alcohol_referral(person=person, by=coordinator or accepted_by)
+        case.carers = [_carer(r, fake, person) for _ in range(r.weighted({0: 65, 1: 28, 2: 7}))]
+        carers += case.carers
+        consenter = coordinator or accepted_by
         if r.chance(0.3):
             consents.append(
                 _consent(
                     r,
                     person,
-                    coordinator,
+                    consenter,
                     pathways,
                     None,
                     [RecordPart.CONTACT, RecordPart.CARE_PLAN, RecordPart.SUBSTANCE_USE, RecordPart.RISK],
                 )
             )
         if r.chance(0.1):
-            consents.append(_consent(r, person, coordinator, housing, None, [RecordPart.CONTACT, RecordPart.CARE_PLAN]))
-        for carer in person_carers:
+            consents.append(_consent(r, person, consenter, housing, None, [RecordPart.CONTACT, RecordPart.CARE_PLAN]))
+        for carer in case.carers:
             if carer.provides_care and r.chance(0.5):
-                consents.append(_consent(r, person, coordinator, None, carer, [RecordPart.CARE_PLAN]))
+                consents.append(_consent(r, person, consenter, None, carer, [RecordPart.CARE_PLAN]))
+        cases.append(case)
+    for index, case in enumerate(cases):
+        pathway.clinical(case, alex=index < alex_caseload)
+    pathway.triage_work(persons, used_numbers)
+
+    pathway.save_referrals_and_episodes()
     CareTeamMember.objects.bulk_create(care_team)
-    Referral.objects.bulk_create(referrals)
     Carer.objects.bulk_create(carers)
     Consent.objects.bulk_create(consents)
+    counts = pathway.save()
 
     return Summary(
         organisations=len(organisations),
         staff=len(cast) + len(generated_staff),
         people=len(persons),
         care_team_members=len(care_team),
-        referrals=len(referrals),
+        referrals=counts.open_referrals,
+        accepted_referrals=counts.accepted_referrals,
         consents=len(consents),
         carers=len(carers),
+        episodes=counts.episodes,
+        episodes_without_coordinator=counts.without_coordinator,
+        instrument_responses=counts.instrument_responses,
+        risk_flags=counts.risk_flags,
+        joint_assessments=counts.joint_assessments,
+        care_plans=counts.care_plans,
+        care_plan_versions=counts.care_plan_versions,
+        draft_care_plans=counts.draft_plans,
+        carer_assessments=counts.carer_assessments,
+        tasks=counts.tasks,
+        open_tasks=counts.open_tasks,
+        drop_in_visits=counts.drop_in_visits,
     )
 
 
@@ -417,8 +502,7 @@ def _staff_user(r: _Random, fake: Faker, index: int) -> User:
     return user
 
 
-def _people(r: _Random, fake: Faker, count: int) -> list[Person]:
-    used_numbers: set[str] = set()
+def _people(r: _Random, fake: Faker, count: int, used_numbers: set[str]) -> list[Person]:
     persons = []
     for _ in range(count):
         sex = r.weighted(SEX_WEIGHTS)
@@ -467,8 +551,18 @@ def _people(r: _Random, fake: Faker, count: int) -> list[Person]:
     return persons
 
 
-def _member(r: _Random, person: Person, user: User, role: Role, since: date) -> CareTeamMember:
-    return CareTeamMember(public_id=r.uuid(), person=person, user=user, role=role, started_on=since)
+def _member(
+    r: _Random,
+    person: Person,
+    user: User,
+    role: Role,
+    since: date,
+    episode: EpisodeOfCare,
+    added_by: User | None = None,
+) -> CareTeamMember:
+    return CareTeamMember(
+        public_id=r.uuid(), person=person, episode=episode, user=user, role=role, started_on=since, added_by=added_by
+    )
 
 
 def _carer(r: _Random, fake: Faker, person: Person) -> Carer:

@@ -11,9 +11,12 @@ from django.db import transaction
 from nhs_number.validate import is_valid
 
 from coexist.accounts.models import User
+from coexist.care.models import EpisodeOfCare
 from coexist.demo.generate import ANCHOR, CASELOAD_SIZE, generate
 from coexist.people.models import HOMELESS_STATUSES, Consent, Person
 from coexist.people.permissions import caseload_of, people_visible_to
+from coexist.referrals.models import Referral
+from coexist.tasks.models import Task
 
 
 class _Rollback(Exception):
@@ -53,9 +56,21 @@ def test_a_different_seed_gives_different_people() -> None:
 def test_running_the_command_twice_changes_nothing() -> None:
     out = StringIO()
     call_command("generate_demo", people=30, seed=3, stdout=out)
-    counts = (Person.objects.count(), User.objects.count(), Consent.objects.count())
+
+    def counts() -> tuple[int, ...]:
+        return (
+            Person.objects.count(),
+            User.objects.count(),
+            Consent.objects.count(),
+            Referral.objects.count(),
+            EpisodeOfCare.objects.count(),
+            Task.objects.count(),
+        )
+
+    first = counts()
+    assert "Episodes of care: 30 open" in out.getvalue()
     call_command("generate_demo", people=30, seed=3, stdout=out)
-    assert (Person.objects.count(), User.objects.count(), Consent.objects.count()) == counts
+    assert counts() == first
     assert "already loaded; nothing changed" in out.getvalue()
 
 
@@ -91,6 +106,9 @@ def test_the_cast_sees_what_the_sign_in_list_says() -> None:
     assert caseload_of(staff["substance2"]).count() == 0
     assert people_visible_to(staff["substance2"]).count() > 0  # referrals and consent
     assert people_visible_to(staff["substance2"]).count() < Person.objects.count()  # and refused the rest
+    # The team leader sees the episodes North community team holds, and leads its list (see test_pathway).
+    assert people_visible_to(staff["teamlead"]).count() > 0
+    assert not set(caseload_of(staff["coordinator"])) & set(people_visible_to(staff["coordinator2"]))
     assert people_visible_to(staff["admin"]).count() == 0
     assert people_visible_to(staff["researcher"]).count() == 0
     assert staff["admin"].is_staff and not staff["admin"].is_superuser

@@ -25,6 +25,14 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Demo data loaded: {summary.people} people, {summary.staff} staff, "
-            f"{summary.care_team_members} care team places, {summary.referrals} open referrals, "
-            f"{summary.consents} consents, {summary.carers} carers."
+            f"{summary.care_team_members} care team places, {summary.consents} consents, {summary.carers} carers.\n"
+            f"  Referrals: {summary.accepted_referrals} accepted, {summary.referrals} open for triage; "
+            f"{summary.drop_in_visits} drop-in visits.\n"
+            f"  Episodes of care: {summary.episodes} open, {summary.episodes_without_coordinator} "
+            "waiting for a care coordinator (team leader's list).\n"
+            f"  Measures: {summary.instrument_responses} scored; {summary.risk_flags} risk flags; "
+            f"{summary.joint_assessments} joint assessments.\n"
+            f"  Care plans: {summary.care_plans} ({summary.care_plan_versions} versions, "
+            f"{summary.draft_care_plans} incomplete drafts); {summary.carer_assessments} carers' assessment offers.\n"
+            f"  Tasks: {summary.tasks} ({summary.open_tasks} open)."
         )
