@@ -12,9 +12,16 @@ from coexist.forms import NHSForm
 from coexist.instruments.rules import Instrument, Item
 
 
+class AnswerField(forms.TypedChoiceField):
+    """A question's answers, always one under another (forms/field.html puts three or fewer side by side
+    otherwise): answers such as "Yes, but not in the last year" are too long to sit in a row."""
+
+    stacked = True
+
+
 def _field(item: Item) -> forms.Field:
     if item.kind == "choice":
-        return forms.TypedChoiceField(
+        return AnswerField(
             label=item.text,
             help_text=item.hint,
             choices=[(str(option.value), option.label) for option in item.options],
