@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from coexist.organisations.models import NON_CLINICAL_ROLES, Role
 from coexist.care.rules import LEADER_ROLES
+from coexist.organisations.models import NON_CLINICAL_ROLES, Role
 from coexist.organisations.selectors import current_roles
 from coexist.tasks.selectors import open_task_count
 

@@ -22,6 +22,8 @@ from coexist.assessments.models import (
 from coexist.assessments.rules import ASSESSMENT_PARTS, DOMAIN_PARTS, ChildrenContact, is_joint
 from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import DIRECT_CARE, access_log_append
+from coexist.instruments.definitions import DEFINITIONS
+from coexist.instruments.models import InstrumentResponse
 from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused, access_facts
 from coexist.people.rules import AccessDecision, Action, RecordPart, decide_access
@@ -178,6 +180,23 @@ def assessment_open(
         substances=substances,
         flags=flags,
         withheld=withheld,
+    )
+
+
+def assessment_measures(opened: OpenedAssessment) -> list[InstrumentResponse]:
+    """The validated measures recorded with this assessment, oldest first, in one query.
+
+    SECURITY: only measures in a part of the record the viewer may read (a measure's part is its
+    definition's `record_part`, as in `instruments.services.record_part_for`): a substance use reader
+    sees the AUDIT, not the PHQ-9. A measure no longer shipped could be either kind, so it is left out.
+    The read is covered by the assessment's own access-log entry, which names these parts."""
+    codes = sorted(code for code, instrument in DEFINITIONS.items() if opened.record.can_read(instrument.record_part))
+    if not codes:
+        return []
+    return list(
+        InstrumentResponse.objects.filter(assessment=opened.assessment, instrument_code__in=codes).order_by(
+            "completed_at", "pk"
+        )
     )
 
 

@@ -28,14 +28,17 @@ from coexist.assessments.models import JointAssessment, RiskFlag, RiskKind, Subs
 from coexist.assessments.selectors import (
     OpenedAssessment,
     OpenedFlag,
+    assessment_measures,
     assessment_open,
     open_parts,
     risk_flag_open,
     risk_flags_open,
 )
 from coexist.audit.models import Channel
-from coexist.care.models import CareTeamMember
+from coexist.care.models import CareTeamMember, EpisodeOfCare
 from coexist.forms import add_service_errors
+from coexist.instruments.definitions import DEFINITIONS
+from coexist.instruments.models import InstrumentResponse
 from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused
 from coexist.people.rules import AccessDecision, RecordPart
@@ -101,7 +104,31 @@ def _measure_links(opened: OpenedAssessment) -> list[tuple[str, str]]:
     return links
 
 
+def _recorded_measures(opened: OpenedAssessment) -> list[tuple[str, str, InstrumentResponse]]:
+    """(measure name, score, response) for the measures recorded with this assessment that the viewer may read."""
+    rows = []
+    for response in assessment_measures(opened):
+        instrument = DEFINITIONS[response.instrument_code]
+        scores = [(scale.label, response.score.get(scale.code)) for scale in instrument.scales]
+        # One scale (AUDIT, PHQ-9): just the number; several (TOP, DIALOG): each named.
+        score = str(scores[0][1]) if len(scores) == 1 else "; ".join(f"{label}: {value}" for label, value in scores)
+        rows.append((instrument.short_name, score, response))
+    return rows
+
+
+def _care_team_link(opened: OpenedAssessment) -> tuple[str, str]:
+    """(href, page name) for adding someone to the care team: the person's one open episode, else the
+    list of their episodes of care. One query."""
+    open_episodes = list(
+        EpisodeOfCare.objects.open().filter(person=opened.person).values_list("public_id", flat=True)[:2]
+    )
+    if len(open_episodes) == 1:
+        return reverse("care:episode", args=[open_episodes[0]]), "episode page"
+    return reverse("care:person-episodes", args=[opened.person.public_id]), "episodes of care page"
+
+
 def _detail_context(opened: OpenedAssessment, form: AssessmentForm | None) -> dict[str, Any]:
+    may_add_assessor = opened.can_edit and len(opened.assessors) < 2
     return {
         "opened": opened,
         "assessment": opened.assessment,
@@ -109,6 +136,9 @@ def _detail_context(opened: OpenedAssessment, form: AssessmentForm | None) -> di
         "form": form,
         "sections": form.sections() if form is not None else [],
         "measures": _measure_links(opened),
+        "recorded_measures": _recorded_measures(opened),
+        "may_add_assessor": may_add_assessor,
+        "care_team_link": _care_team_link(opened) if may_add_assessor else None,
         "Part": RecordPart,
     }
 

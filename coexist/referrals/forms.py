@@ -161,7 +161,7 @@ class StaffReferralForm(_LetServiceJudgeText, NHSForm):
 
 
 class TriageForm(NHSForm):
-    urgency = forms.ChoiceField(label="Urgency", choices=Urgency.choices, widget=forms.RadioSelect)
+    urgency = forms.ChoiceField(label="How urgent is this referral?", choices=Urgency.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea({"rows": 2}))
 
 

@@ -6,20 +6,24 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from coexist.accounts.models import User
 from coexist.assessments.models import AssessmentStatus, JointAssessment, RiskFlag
 from coexist.assessments.rules import Domain
-from coexist.assessments.services import assessment_assessor_add
+from coexist.assessments.services import assessment_assessor_add, assessment_complete, assessment_save
 from coexist.audit.models import Channel
+from coexist.instruments.models import InstrumentResponse
+from coexist.instruments.services import instrument_response_record
 from coexist.tasks.models import Task
 from coexist.testing.cast import Cast
-from coexist.testing.factories import RiskFlagFactory
+from coexist.testing.factories import EpisodeFactory, RiskFlagFactory
 
-from .helpers import start
+from .helpers import every_domain, start
 
 SignIn = Callable[[User], Client]
 
@@ -173,3 +177,92 @@ def test_person_page_shows_current_flags_and_assessments(cast: Cast, client_for:
 def test_r13_da_worker_is_refused_ann_flags(cast: Cast, client_for: SignIn) -> None:
     response = client_for(cast.da_worker).get(reverse("assessments:flags", args=[cast.ann.public_id]))
     assert response.status_code == 403
+
+
+def _measure(cast: Cast, assessment: JointAssessment, code: str) -> InstrumentResponse:
+    answers = {
+        "phq9": {f"phq9_{n}": 1 for n in range(1, 9)} | {"phq9_9": 0},
+        "audit": {f"audit_{n}": 1 for n in range(1, 9)} | {"audit_9": 0, "audit_10": 0},
+        "gad7": {f"gad7_{n}": 0 for n in range(1, 8)},
+    }[code]
+    return instrument_response_record(
+        person=assessment.person,
+        instrument_code=code,
+        answers=answers,
+        by=cast.coordinator,
+        channel=Channel.PAGE,
+        assessment=assessment,
+    )
+
+
+def _measures_table(page: str) -> str:
+    start_at = page.index('id="recorded-measures"')
+    return page[start_at : page.index("</table>", start_at)]
+
+
+def test_the_measures_recorded_with_an_assessment_are_listed_for_those_who_may_read_them(
+    cast: Cast, client_for: SignIn
+) -> None:
+    assessment = start(cast.ben, cast.coordinator)
+    phq9 = _measure(cast, assessment, "phq9")
+    audit = _measure(cast, assessment, "audit")
+    instrument_response_record(
+        person=cast.ben,
+        instrument_code="gad7",
+        answers={f"gad7_{n}": 0 for n in range(1, 8)},
+        by=cast.coordinator,
+        channel=Channel.PAGE,
+    )
+    assessment_save(assessment=assessment, by=cast.coordinator, channel=Channel.PAGE, domains=every_domain())
+    assessment_complete(assessment=assessment, by=cast.coordinator, channel=Channel.PAGE)
+    url = reverse("assessments:detail", args=[assessment.public_id])
+
+    page = client_for(cast.coordinator).get(url).content.decode()
+    assert "Validated measures recorded with this assessment" in page
+    table = _measures_table(page)
+    assert "PHQ-9" in table and reverse("instruments:result", args=[phq9.public_id]) in table
+    assert "AUDIT" in table and reverse("instruments:result", args=[audit.public_id]) in table
+    assert str(phq9.score["total"]) in table and phq9.band in table
+    assert "GAD-7" not in table  # recorded, but not with this assessment
+
+    # Consent to share substance use only: the AUDIT, never the PHQ-9.
+    page = client_for(cast.da_worker).get(url).content.decode()
+    table = _measures_table(page)
+    assert "AUDIT" in table and reverse("instruments:result", args=[audit.public_id]) in table
+    assert "PHQ-9" not in page and str(phq9.public_id) not in page
+
+
+def test_listing_the_measures_recorded_with_an_assessment_takes_one_query_however_many(
+    cast: Cast, client_for: SignIn
+) -> None:
+    assessment = start(cast.ann, cast.coordinator)
+    client = client_for(cast.coordinator)
+    url = reverse("assessments:detail", args=[assessment.public_id])
+    _measure(cast, assessment, "phq9")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _measure(cast, assessment, "audit")
+    _measure(cast, assessment, "gad7")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert _measures_table(page).count("<tr") == 4  # the header and three measures
+    assert len(three) == len(one)
+    assert sum("instruments_instrumentresponse" in q["sql"] for q in three.captured_queries) == 1
+
+
+def test_the_assessor_hint_links_to_the_open_episode_or_the_episodes_of_care(cast: Cast, client_for: SignIn) -> None:
+    assessment = start(cast.ann, cast.coordinator)
+    client = client_for(cast.coordinator)
+    url = reverse("assessments:detail", args=[assessment.public_id])
+    page = client.get(url).content.decode()
+    assert "Only people in the care team can be added." in page
+    assert reverse("care:person-episodes", args=[cast.ann.public_id]) in page
+    episode = EpisodeFactory(person=cast.ann, team=cast.north, opened_by=cast.coordinator)
+    page = client.get(url).content.decode()
+    assert f'href="{reverse("care:episode", args=[episode.public_id])}"' in page
+    assert "Add someone to the care team from the episode page" in page
+    assessment_assessor_add(
+        assessment=assessment, assessor=cast.da_worker_in_team, by=cast.coordinator, channel=Channel.PAGE
+    )
+    assert "Only people in the care team can be added." not in client.get(url).content.decode()

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from coexist.accounts.models import User
-from coexist.audit.models import AccessLogEntry
+from coexist.audit.models import AccessLogEntry, Channel
 from coexist.care.models import CareTeamMember, EpisodeOfCare
+from coexist.care.services import episode_assign_coordinator
 from coexist.organisations.models import Role
 from coexist.testing.cast import Cast
 from coexist.testing.factories import EpisodeFactory, MembershipFactory
@@ -137,3 +138,24 @@ def test_ending_a_place_through_the_page(cast: Cast, client_for: SignIn) -> None
     assert response["Location"] == reverse("care:person-episodes", args=[cast.ann.public_id])
     member.refresh_from_db()
     assert member.ended_on is not None
+
+
+def test_r3_the_named_coordinator_row_offers_naming_another_instead_of_an_empty_action(
+    cast: Cast, client_for: SignIn, episode: EpisodeOfCare
+) -> None:
+    episode_assign_coordinator(episode=episode, coordinator=cast.coordinator, by=cast.team_leader, channel=Channel.PAGE)
+    change = reverse("care:assign-coordinator", args=[episode.public_id])
+    for url in (
+        reverse("care:episode", args=[episode.public_id]),
+        reverse("care:person-episodes", args=[cast.ann.public_id]),
+    ):
+        page = client_for(cast.coordinator).get(url).content.decode()
+        table = page[page.index('id="care-team"') : page.index("</table>", page.index('id="care-team"'))]
+        # Alex also has an earlier place beside any episode; the one for this episode is the named coordinator's.
+        rows = [row for row in table.split("<tr")[2:] if f'href="{change}"' in row]
+        assert len(rows) == 1
+        assert "Alex Morgan" in rows[0] and "Change by naming another coordinator" in rows[0]
+        assert "/end/" not in rows[0]
+    # The person page's summary changes nothing, so it offers no link.
+    page = client_for(cast.coordinator).get(reverse("people:detail", args=[cast.ann.public_id])).content.decode()
+    assert "Change by naming another coordinator" not in page

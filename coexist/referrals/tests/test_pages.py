@@ -3,10 +3,12 @@ decline form."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coexist.accounts.models import User
 from coexist.audit.models import AccessLogEntry
@@ -127,3 +129,29 @@ def test_drop_in_pages_record_and_convert(cast: Cast, client_for: SignIn) -> Non
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.referral is not None and visit.referral.route == "drop_in"
+
+
+def _tag_line(page: str) -> str:
+    start = page.index('id="referral-tags"')
+    return re.sub(r"<[^>]+>", " ", page[start : page.index("</p>", start)])
+
+
+def test_triage_page_says_received_once_and_asks_for_urgency_under_its_own_heading(
+    cast: Cast, client_for: SignIn
+) -> None:
+    referral = cast.cat.referrals.get()
+    assert referral.status == Status.RECEIVED
+    client = client_for(cast.da_worker)
+    url = reverse("referrals:detail", args=[referral.public_id])
+    page = client.get(url).content.decode()
+    received = f"{timezone.localtime(referral.received_at):%-d %b %Y}"
+    line = _tag_line(page)
+    assert line.count("Received") == 1 and f"on {received}" in line
+    assert page.index("<h2>Urgency</h2>") < page.index("Mark as triaged") < page.index("<h2>Decide</h2>")
+    assert page.index("<h2>Decide</h2>") < page.index("Accept referral")
+
+    client.post(reverse("referrals:triage", args=[referral.public_id]), {"urgency": "soon", "note": ""})
+    page = client.get(url).content.decode()
+    line = _tag_line(page)
+    assert "Soon" in line and "Triaged" in line and f"Received {received}" in line
+    assert "<h2>Urgency</h2>" not in page and "<h2>Decide</h2>" in page
