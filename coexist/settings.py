@@ -208,6 +208,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("COEXIST_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports each step of building a PDF at INFO ("Fetching and parsing CSS"): noise here.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 FORM_RENDERER = "coexist.forms.NHSRenderer"

@@ -8,9 +8,10 @@ hand), the joint assessment, risk flags (R13, R15), care plans that validate aga
 
 Everything is built in memory first and saved with bulk_create in dependency order by `save()`.
 
-Dates hang off the anchor (decision 0009), with one exception so the demo looks live whenever it is
+Dates hang off the anchor (decision 0009), with exceptions so the demo looks live whenever it is
 loaded: open tasks are due relative to the moment of generation (`now`), and so is the event that
-raised each one (the PHQ-9 or assessment save), as are the review dates of risk flags still current.
+raised each one (the PHQ-9 or assessment save), as are the review dates of risk flags still current
+and the open work waiting for triage (referrals and drop-in visits of the last few weeks).
 Anchored review dates would all have passed a few weeks after the anchor, and every flag would be on
 the team leader's list; the flags planted as expired keep anchored review dates in the past.
 """
@@ -493,7 +494,7 @@ class Pathway:
     def open_drug_alcohol_referral(self, *, person: Person, by: User) -> Referral:
         """An open staff referral from the care coordinator to the drug and alcohol service."""
         r = self.r
-        received_on = self.anchor - timedelta(days=r.rng.randrange(1, 60))
+        received_on = self.now.date() - timedelta(days=r.rng.randrange(1, 60))
         received = self._clock(received_on)
         triaged = r.chance(0.4)
         referral = Referral(
@@ -930,7 +931,7 @@ class Pathway:
         drop_in = self.services["Dual diagnosis drop-in"]
         by_help = {"drugs_alcohol": cdas, "mental_health": cmht, "not_sure": drop_in}
         for index, help_kind in enumerate(["drugs_alcohol"] * 4 + ["mental_health"] * 2 + ["not_sure"] * 2):
-            received = self._clock(self.anchor - timedelta(days=r.rng.randrange(0, 12)))
+            received = self._clock(self.now.date() - timedelta(days=r.rng.randrange(1, 12)))
             method = r.pick([ContactMethod.TEXT, ContactMethod.PHONE, ContactMethod.EMAIL])
             given = fake.first_name()
             referral = Referral(
@@ -972,7 +973,7 @@ class Pathway:
             (cmht, Route.GP, cast["teamlead"], None, Urgency.ROUTINE),
         ]
         for service, route, by, same_as, urgency in staff_referrals:
-            received = self._clock(self.anchor - timedelta(days=r.rng.randrange(0, 14)))
+            received = self._clock(self.now.date() - timedelta(days=r.rng.randrange(1, 14)))
             referral = Referral(
                 public_id=r.uuid(),
                 reference=self.reference(),
@@ -1007,7 +1008,7 @@ class Pathway:
 
         converted_to = {1: cdas, 3: cmht}
         for index, alias in enumerate(DROP_IN_ALIASES):
-            visited = at(self.anchor - timedelta(days=r.rng.randrange(1, 28)), r.rng.randrange(13, 16))
+            visited = at(self.now.date() - timedelta(days=r.rng.randrange(2, 28)), r.rng.randrange(13, 16))
             visit = DropInVisit(
                 public_id=r.uuid(),
                 service=drop_in,
