@@ -134,6 +134,13 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="accepted") | Q(person__isnull=False), name="referral_accepted_has_person"
             ),
+            # R1, as a last line of defence under the service: a decline always has a reason and
+            # somewhere onward. Which reasons a service may give is decided in rules.py.
+            models.CheckConstraint(
+                condition=~Q(status="declined")
+                | (~Q(decline_reason="") & (~Q(onward_referral="") | Q(onward_service__isnull=False))),
+                name="referral_declined_has_reason_and_onward_route",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -61,8 +61,11 @@ def _record_change(*, referral: Referral, from_status: str, by: User | None, not
     )
 
 
-def _transition(*, referral: Referral, to: Status, by: User, note: str) -> Referral:
-    """Lock the referral, check it is still open, move it and record the step. Call inside atomic()."""
+def _transition(
+    *, referral: Referral, to: Status, by: User, note: str, fields: dict[str, object] | None = None
+) -> Referral:
+    """Lock the referral, check it is still open, move it (with `fields` that go with the move, saved in the
+    same UPDATE) and record the step. Call inside atomic()."""
     locked = Referral.objects.select_for_update(of=("self",)).select_related("to_service", "person").get(pk=referral.pk)
     if locked.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -71,6 +74,8 @@ def _transition(*, referral: Referral, to: Status, by: User, note: str) -> Refer
     from_status = locked.status
     now = timezone.now()
     locked.status = to
+    for name, value in (fields or {}).items():
+        setattr(locked, name, value)
     if to != Status.TRIAGED:
         locked.decided_at = now
     if locked.triaged_at is None and to in (Status.TRIAGED, Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED):
@@ -502,11 +507,17 @@ def referral_decline(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = _transition(referral=referral, to=Status.DECLINED, by=by, note=note.strip())
-        locked.decline_reason = reason
-        locked.onward_referral = onward_referral.strip()
-        locked.onward_service = onward_service
-        locked.save(update_fields=["decline_reason", "onward_referral", "onward_service"])
+        locked = _transition(
+            referral=referral,
+            to=Status.DECLINED,
+            by=by,
+            note=note.strip(),
+            fields={
+                "decline_reason": reason,
+                "onward_referral": onward_referral.strip(),
+                "onward_service": onward_service,
+            },
+        )
         _log_on_person(
             referral=locked,
             by=by,

@@ -176,7 +176,14 @@ def make_cast() -> Cast:
     )
     ConsentFactory(person=eve, organisation=housing, parts=["contact"], recorded_by=coordinator_south)
     ReferralFactory(person=cat, to_service=pathways_service, referrer=coordinator)
-    ReferralFactory(person=dan, to_service=pathways_service, referrer=coordinator, status=Status.DECLINED)
+    ReferralFactory(
+        person=dan,
+        to_service=pathways_service,
+        referrer=coordinator,
+        status=Status.DECLINED,
+        decline_reason="person_declined",
+        onward_referral="Signposted to the recovery college's peer support group.",
+    )
 
     return Cast(
         trust=trust,

@@ -131,3 +131,18 @@ def test_a_decided_referral_cannot_be_declined_again(cast: Cast) -> None:
             channel=Channel.PAGE,
         )
     assert "status" in refused.value.message_dict
+
+
+def test_r1_the_database_refuses_a_decline_without_a_reason_or_onward_route(cast: Cast) -> None:
+    """Defence in depth under the service: even a direct write cannot decline someone into a gap."""
+    from django.db import IntegrityError, transaction
+
+    from coexist.referrals.models import Status
+    from coexist.testing.factories import ReferralFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferralFactory(person=cast.ann, to_service=cast.pathways_service, status=Status.DECLINED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferralFactory(
+            person=cast.ann, to_service=cast.pathways_service, status=Status.DECLINED, decline_reason="outside_area"
+        )
