@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "coexist.tasks",
     "coexist.assessments",
     "coexist.instruments",
+    "coexist.engagement",
     "coexist.audit",
     "coexist.interop",
     "coexist.demo",
@@ -194,6 +195,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# R6: a missed appointment with no current risk flag is followed up within this many working days.
+COEXIST_FOLLOW_UP_WORKING_DAYS = env_int("COEXIST_FOLLOW_UP_WORKING_DAYS", 3)
+if COEXIST_FOLLOW_UP_WORKING_DAYS < 1:
+    raise ImproperEnvironment("COEXIST_FOLLOW_UP_WORKING_DAYS must be at least 1")
 
 # Background work: the database-backed worker (`manage.py db_worker`) started by `make run`.
 TASKS = {

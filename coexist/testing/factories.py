@@ -236,3 +236,24 @@ class DropInVisitFactory(factory.django.DjangoModelFactory):
     year_of_birth = 1990
     discussed = "Came in to ask about cutting down; worried about low mood."
     recorded_by = factory.SubFactory(UserFactory)
+
+
+def _next_week() -> object:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=7)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A booked in-person appointment next week, with no outcome yet."""
+
+    class Meta:
+        model = "engagement.Appointment"
+
+    person = factory.SubFactory(PersonFactory)
+    service = factory.SubFactory(ServiceFactory)
+    staff = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyFunction(_next_week)
+    created_by = factory.SelfAttribute("staff")
