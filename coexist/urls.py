@@ -19,6 +19,7 @@ urlpatterns = [
     path("care/", include("coexist.care.urls")),
     path("care-plans/", include("coexist.care.plans.urls")),
     path("assessments/", include("coexist.assessments.urls")),
+    path("appointments/", include("coexist.engagement.urls")),
     path("measures/", include("coexist.instruments.urls")),
     path("tasks/", include("coexist.tasks.urls")),
     path("api/v1/", api.urls),

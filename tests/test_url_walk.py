@@ -105,6 +105,12 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     "assessments:flag-new": (302, 200, 403, 403, 403),
     "assessments:flag-review": (302, 200, 403, 403, 403),
     "assessments:flag-end": (302, 200, 403, 403, 403),
+    # Appointments (R4, R6): part of the episodes of care; ann is the coordinator's, ben shares no episodes.
+    "engagement:person": (302, 200, 403, 403, 403),
+    "engagement:person/consent-only": (302, 200, 403, 403, 403),
+    "engagement:book": (302, 200, 403, 403, 403),
+    "engagement:outcome": (302, 200, 403, 403, 403),
+    "engagement:follow-up": (302, 200, 403, 403, 403),
 }
 
 
@@ -131,6 +137,31 @@ def _assessment_url(name: str, cast: Cast) -> str:
         )  # fmt: skip
         return reverse(base, args=[assessment.public_id, row.public_id])
     return reverse(base, args=[assessment.public_id])
+
+
+def _engagement_url(name: str, cast: Cast) -> str:
+    """An appointment of ann's an hour ago, made here; for the follow-up page, recorded as missed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coexist.audit.models import Channel
+    from coexist.engagement.services import appointment_book, appointment_record_outcome
+
+    base, _, variant = name.partition("/")
+    person = cast.ben if variant == "consent-only" else cast.ann
+    if base in ("engagement:person", "engagement:book"):
+        return reverse(base, args=[person.public_id])
+    appointment = appointment_book(
+        person=person, service=cast.cmht, staff=cast.coordinator, starts_at=timezone.now() - timedelta(hours=1),
+        by=cast.coordinator, channel=Channel.PAGE,
+    )  # fmt: skip
+    if base == "engagement:outcome":
+        return reverse(base, args=[appointment.public_id])
+    missed = appointment_record_outcome(
+        appointment=appointment, outcome="did_not_attend", plan_reviewed="", by=cast.coordinator, channel=Channel.PAGE
+    )
+    return reverse(base, args=[missed.follow_up.public_id])
 
 
 _REFERRAL_PAGES = ["detail", "triage", "link", "create-person", "accept", "decline", "redirect", "close"]
@@ -183,6 +214,8 @@ def _url(name: str, cast: Cast) -> str:
         return _instruments_url(name, cast)
     if name.startswith("referrals:"):
         return _referrals_url(name, cast)
+    if name.startswith("engagement:"):
+        return _engagement_url(name, cast)
     ann, ben = cast.ann.public_id, cast.ben.public_id
     consent = cast.ben.consents.get().public_id
     urls = {

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -22,7 +23,7 @@ from coexist.assessments.models import RiskFlag
 from coexist.audit.models import Channel
 from coexist.care import services
 from coexist.care.models import CareTeamMember, EpisodeOfCare
-from coexist.care.rules import CARE_TEAM_ROLES
+from coexist.care.rules import CARE_TEAM_ROLES, FollowUpFigure
 from coexist.care.selectors import (
     TeamWorklist,
     care_team_of,
@@ -31,6 +32,8 @@ from coexist.care.selectors import (
     organisations_of,
     team_leader_list,
 )
+from coexist.care.views import follow_up_url
+from coexist.engagement.models import FollowUp
 from coexist.interop.problems import ERRORS
 from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused
@@ -134,6 +137,34 @@ class FlagSummary(Schema):
     review_on: date
 
 
+class FollowUpSummary(Schema):
+    """R6: a missed appointment whose follow-up is past its due time."""
+
+    id: UUID
+    person: PersonRef
+    missed_appointment_at: datetime
+    due_at: datetime
+    overdue_minutes: int
+    owner: StaffRef | None
+    url: str
+
+
+class FollowUpFigureOut(Schema):
+    """QS188 statement 4 (see `coexist.care.rules.qs188_statement_4` for what each number counts)."""
+
+    period_start: datetime
+    period_end: datetime
+    missed: int
+    decided: int
+    followed_up: int
+    on_time: int
+    late: int
+    overdue: int
+    not_yet_due: int
+    on_time_share: int | None
+    discharged_for_non_attendance: int
+
+
 class TeamWorklistOut(Schema):
     team: TeamRef
     service: str
@@ -142,9 +173,11 @@ class TeamWorklistOut(Schema):
     with_screen: int
     coordinator_share: int | None
     screen_share: int | None
+    follow_up_figure: FollowUpFigureOut | None
     without_coordinator: list[EpisodeSummary]
     without_screen: list[EpisodeSummary]
     overdue_flags: list[FlagSummary]
+    overdue_follow_ups: list[FollowUpSummary]
 
 
 def _staff(request: HttpRequest) -> User:
@@ -321,7 +354,39 @@ def _flag(flag: RiskFlag) -> FlagSummary:
     return FlagSummary(id=flag.public_id, person=_person_ref(flag.person), kind=flag.kind, review_on=flag.review_on)
 
 
+def _follow_up(follow_up: FollowUp, now: datetime) -> FollowUpSummary:
+    owner = follow_up.task.assigned_to
+    return FollowUpSummary(
+        id=follow_up.public_id,
+        person=_person_ref(follow_up.person),
+        missed_appointment_at=follow_up.appointment.starts_at,
+        due_at=follow_up.due_at,
+        overdue_minutes=max(0, int((now - follow_up.due_at).total_seconds() // 60)),
+        owner=_staff_ref(owner) if owner else None,
+        url=follow_up_url(follow_up.public_id, follow_up.person.public_id),
+    )
+
+
+def _figure(figure: FollowUpFigure | None) -> FollowUpFigureOut | None:
+    if figure is None:
+        return None
+    return FollowUpFigureOut(
+        period_start=figure.period_start,
+        period_end=figure.period_end,
+        missed=figure.missed,
+        decided=figure.decided,
+        followed_up=figure.followed_up,
+        on_time=figure.on_time,
+        late=figure.late,
+        overdue=figure.overdue,
+        not_yet_due=figure.not_yet_due,
+        on_time_share=figure.on_time_share,
+        discharged_for_non_attendance=figure.discharged_with_open_follow_up,
+    )
+
+
 def _worklist_out(worklist: TeamWorklist) -> TeamWorklistOut:
+    now = timezone.now()
     return TeamWorklistOut(
         team=TeamRef(id=worklist.team.public_id, name=worklist.team.name),
         service=worklist.team.service.name,
@@ -330,16 +395,21 @@ def _worklist_out(worklist: TeamWorklist) -> TeamWorklistOut:
         with_screen=worklist.with_screen,
         coordinator_share=worklist.coordinator_share,
         screen_share=worklist.screen_share,
+        follow_up_figure=_figure(worklist.follow_up_figure),
         without_coordinator=[_summary(e) for e in worklist.without_coordinator],
         without_screen=[_summary(e) for e in worklist.without_screen],
         overdue_flags=[_flag(f) for f in worklist.overdue_flags],
+        overdue_follow_ups=[_follow_up(f, now) for f in worklist.overdue_follow_ups],
     )
 
 
 @router.get(
     "/team-leader",
     response={200: list[TeamWorklistOut], **ERRORS},
-    summary="Your team leader's list: no coordinator (R3), no substance screen (R15), flags past review (R13)",
+    summary=(
+        "Your team leader's list: no coordinator (R3), no substance screen (R15), flags past review (R13), "
+        "overdue follow-ups of missed appointments (R6), QS188 statements 1, 3 and 4"
+    ),
 )
 def get_team_leader_list(request: HttpRequest) -> list[TeamWorklistOut]:
     return [_worklist_out(w) for w in team_leader_list(viewer=_staff(request), channel=Channel.API)]

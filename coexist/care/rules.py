@@ -1,4 +1,5 @@
-"""Pure rules about episodes of care and the care team (R3, R15). Plain values in, decisions out.
+"""Pure rules about episodes of care, the care team and the team leader's figures (R3, R6, R15).
+Plain values in, decisions out.
 
 No ORM and no request here: services and selectors gather the facts and these functions decide.
 """
@@ -6,6 +7,8 @@ No ORM and no request here: services and selectors gather the facts and these fu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from coexist.instruments.definitions import SUBSTANCE_SCREEN_CODES
 from coexist.organisations.models import Role, ServiceKind
@@ -73,3 +76,130 @@ def percentage(part: int, whole: int) -> int | None:
     if whole <= 0:
         return None
     return round(100 * part / whole)
+
+
+# --- QS188 statement 4: missed appointments followed up, and no discharge for non-attendance (R6) --
+
+
+@dataclass(frozen=True)
+class MissFacts:
+    """One missed appointment's follow-up, as plain values: when it was created, due and completed."""
+
+    created_at: datetime
+    due_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FinishFacts:
+    """One finished episode: when it finished, and its person's follow-ups (created, completed) at any time."""
+
+    finished_at: datetime
+    follow_ups: tuple[tuple[datetime, datetime | None], ...]
+
+
+@dataclass(frozen=True)
+class FollowUpFigure:
+    """QS188 statement 4 for one team over one period, with the numbers behind the percentage."""
+
+    period_start: datetime
+    period_end: datetime
+    missed: int  # missed appointments in the period (follow-ups created)
+    decided: int  # denominator: those done, or whose deadline has passed
+    followed_up: int  # done at all, on time or late
+    on_time: int  # numerator: done by the deadline
+    not_yet_due: int  # still open and not yet due: neither on time nor late yet
+    discharged_with_open_follow_up: int  # must be 0
+
+    @property
+    def on_time_share(self) -> int | None:
+        """on_time of decided, as a whole-number percentage; None when nothing is decided yet."""
+        return percentage(self.on_time, self.decided)
+
+    @property
+    def late(self) -> int:
+        return self.followed_up - self.on_time
+
+    @property
+    def overdue(self) -> int:
+        """Still open and past the due time: counted in the denominator, never in the numerator."""
+        return self.decided - self.followed_up
+
+
+FOLLOW_UP_FIGURE_MONTHS = 12
+
+
+def twelve_months_before(moment: datetime) -> datetime:
+    """The same moment a year earlier (29 February falls back to 28 February)."""
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:
+        return moment.replace(year=moment.year - 1, day=28)
+
+
+def follow_up_open_at(*, created_at: datetime, completed_at: datetime | None, moment: datetime) -> bool:
+    """R6: was a follow-up still open at this moment (created by then and not yet completed)?"""
+    return created_at <= moment and (completed_at is None or completed_at > moment)
+
+
+def qs188_statement_4(
+    *,
+    misses: Iterable[MissFacts],
+    finishes: Iterable[FinishFacts],
+    period_start: datetime,
+    period_end: datetime,
+    now: datetime,
+) -> FollowUpFigure:
+    """QS188 statement 4 (R6): people who miss appointments are followed up, not discharged.
+
+    Period: `period_start` to `period_end`, both inclusive; the team leader's page uses the last
+    12 months up to now. The caller passes the facts for one team: follow-ups of missed
+    appointments on the team's episodes, and the team's finished episodes.
+
+    Share followed up on time:
+      numerator   = follow-ups created in the period completed at or before their due time
+                    (`completed_at <= due_at`);
+      denominator = follow-ups created in the period whose outcome is known: completed (on time or
+                    late) or past their due time at `now`. One still open and not yet due has neither
+                    succeeded nor failed, so it is counted apart (`not_yet_due`), not as a failure.
+      An open follow-up past its due time counts against the share, as does a late one.
+
+    Discharges for non-attendance (must be 0): episodes finished in the period while the person had
+    a follow-up of a missed appointment still open. No finish reason or code means "did not attend"
+    and none ever will (R6: nothing discharges because of non-attendance), so a finish reason cannot
+    be counted. What can be counted is the act the rule forbids: finishing an episode while a missed
+    appointment is still unresolved. The discharge service refuses that, so any number but 0 means
+    the rule was got round (an import, the admin site, a database edit) and the page shows it.
+    """
+    missed = decided = followed_up = on_time = not_yet_due = 0
+    for miss in misses:
+        if not period_start <= miss.created_at <= period_end:
+            continue
+        missed += 1
+        if miss.completed_at is not None:
+            decided += 1
+            followed_up += 1
+            on_time += miss.completed_at <= miss.due_at
+        elif miss.due_at < now:
+            decided += 1
+        else:
+            not_yet_due += 1
+    discharged = sum(
+        1
+        for finish in finishes
+        if period_start <= finish.finished_at <= period_end
+        and any(
+            follow_up_open_at(created_at=created, completed_at=completed, moment=finish.finished_at)
+            for created, completed in finish.follow_ups
+        )
+    )
+    return FollowUpFigure(
+        period_start=period_start,
+        period_end=period_end,
+        missed=missed,
+        decided=decided,
+        followed_up=followed_up,
+        on_time=on_time,
+        not_yet_due=not_yet_due,
+        discharged_with_open_follow_up=discharged,
+    )

@@ -5,6 +5,7 @@ already opened the person's record."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
@@ -18,10 +19,16 @@ from coexist.care.models import CareTeamMember, EpisodeOfCare, EpisodeStatus
 from coexist.care.rules import (
     COORDINATOR_ROLES,
     LEADER_ROLES,
+    FinishFacts,
+    FollowUpFigure,
+    MissFacts,
     needs_named_coordinator,
     needs_substance_screen,
     percentage,
+    qs188_statement_4,
+    twelve_months_before,
 )
+from coexist.engagement.models import FollowUp
 from coexist.instruments.definitions import SUBSTANCE_SCREEN_CODES
 from coexist.instruments.models import InstrumentResponse
 from coexist.organisations.models import Membership, Role, Team
@@ -184,7 +191,7 @@ def care_team_candidates() -> list[tuple[str, list[User]]]:
     return [(organisation, list(users.values())) for organisation, users in grouped.items()]
 
 
-# --- The team leader's list (R3, R13, R15) ---------------------------------------------------------
+# --- The team leader's list (R3, R6, R13, R15) ---------------------------------------------------------
 
 
 @dataclass
@@ -195,9 +202,11 @@ class TeamWorklist:
     without_coordinator: list[EpisodeOfCare] = field(default_factory=list)
     without_screen: list[EpisodeOfCare] = field(default_factory=list)
     overdue_flags: list[RiskFlag] = field(default_factory=list)
+    overdue_follow_ups: list[FollowUp] = field(default_factory=list)
     secondary_open: int = 0
     with_coordinator: int = 0
     with_screen: int = 0
+    follow_up_figure: FollowUpFigure | None = None
 
     @property
     def coordinator_share(self) -> int | None:
@@ -211,7 +220,7 @@ class TeamWorklist:
 
     @property
     def is_clear(self) -> bool:
-        return not (self.without_coordinator or self.without_screen or self.overdue_flags)
+        return not (self.without_coordinator or self.without_screen or self.overdue_flags or self.overdue_follow_ups)
 
 
 def led_teams(user: User) -> list[Team]:
@@ -233,12 +242,15 @@ def _assessed(field_name: str) -> Exists:
 
 
 def team_leader_list(*, viewer: User, channel: Channel) -> list[TeamWorklist]:
-    """R3, R13, R15: for each team the viewer leads, open episodes without a named coordinator,
-    secondary-care episodes whose person has not been asked about substance use, and risk flags past
-    their review date. Each person listed gets one access log entry. A fixed number of queries."""
+    """R3, R6, R13, R15: for each team the viewer leads, open episodes without a named coordinator,
+    secondary-care episodes whose person has not been asked about substance use, risk flags past
+    their review date and follow-ups of missed appointments past their due time (oldest due first),
+    with the QS188 statement 1, 3 and 4 figures. Each person listed gets one access log entry.
+    A fixed number of queries."""
     teams = led_teams(viewer)
     if not teams:
         return []
+    now = timezone.now()
     lists = {team.pk: TeamWorklist(team=team) for team in teams}
     # SECURITY: only people the viewer may open, whatever else the team's episodes say.
     episodes = list(
@@ -276,8 +288,63 @@ def team_leader_list(*, viewer: User, channel: Channel) -> list[TeamWorklist]:
         for team_id in sorted(teams_by_person[flag.person_id]):
             lists[team_id].overdue_flags.append(flag)
         parts_by_person.setdefault(flag.person.public_id, set()).update({RecordPart.IDENTITY, RecordPart.RISK})
+    # R6: a missed appointment not followed up in time, for anyone the team holds an open episode for.
+    follow_ups = (
+        FollowUp.objects.filter(completed_at__isnull=True, due_at__lt=now, person__in=list(teams_by_person))
+        .select_related("person", "appointment", "task__assigned_to")
+        .order_by("due_at", "pk")
+    )
+    for follow_up in follow_ups:
+        for team_id in sorted(teams_by_person[follow_up.person_id]):
+            lists[team_id].overdue_follow_ups.append(follow_up)
+        # Appointments and their follow-ups are part of the episodes of care (engagement.selectors.PART).
+        parts_by_person.setdefault(follow_up.person.public_id, set()).update({RecordPart.IDENTITY, RecordPart.EPISODES})
+    _add_follow_up_figures(lists, now=now)
     _log_listed(viewer=viewer, parts_by_person=parts_by_person, channel=channel, detail="team leader's list")
     return [lists[team.pk] for team in teams]
+
+
+def _add_follow_up_figures(lists: dict[int, TeamWorklist], *, now: datetime) -> None:
+    """QS188 statement 4 for each team (see `rules.qs188_statement_4`), over the last 12 months.
+
+    A follow-up belongs to a team when its missed appointment, or its task, is on one of the team's
+    episodes. The figure names nobody, so it counts every such follow-up and finished episode,
+    including people the leader can no longer open (someone discharged is exactly who must be
+    counted), and logs no one. Two or three queries, however many rows."""
+    start = twelve_months_before(now)
+    team_ids = list(lists)
+    misses: dict[int, list[MissFacts]] = {team_id: [] for team_id in team_ids}
+    rows = (
+        FollowUp.objects.filter(created_at__gte=start, created_at__lte=now)
+        .filter(Q(appointment__episode__team__in=team_ids) | Q(task__episode__team__in=team_ids))
+        .values_list("appointment__episode__team_id", "task__episode__team_id", "created_at", "due_at", "completed_at")
+        .order_by()
+    )
+    for appointment_team, task_team, created_at, due_at, completed_at in rows:
+        for team_id in {appointment_team, task_team} & misses.keys():
+            misses[team_id].append(MissFacts(created_at=created_at, due_at=due_at, completed_at=completed_at))
+    finished_in_period = EpisodeOfCare.objects.filter(
+        team__in=team_ids, status=EpisodeStatus.FINISHED, finished_at__gte=start, finished_at__lte=now
+    )
+    finished = list(finished_in_period.values_list("team_id", "person_id", "finished_at"))
+    of_person: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    if finished:
+        # A subquery, not a list of ids: no limit on how many people it can cover.
+        for person_id, created_at, completed_at in (
+            FollowUp.objects.filter(person__in=finished_in_period.values("person_id"))
+            .values_list("person_id", "created_at", "completed_at")
+            .order_by()
+        ):
+            of_person.setdefault(person_id, []).append((created_at, completed_at))
+    finishes: dict[int, list[FinishFacts]] = {team_id: [] for team_id in team_ids}
+    for team_id, person_id, finished_at in finished:
+        if finished_at is None:  # excluded by the query; here for the type checker
+            continue
+        finishes[team_id].append(FinishFacts(finished_at=finished_at, follow_ups=tuple(of_person.get(person_id, []))))
+    for team_id, worklist in lists.items():
+        worklist.follow_up_figure = qs188_statement_4(
+            misses=misses[team_id], finishes=finishes[team_id], period_start=start, period_end=now, now=now
+        )
 
 
 def _log_listed(*, viewer: User, parts_by_person: dict[UUID, set[str]], channel: Channel, detail: str) -> None:

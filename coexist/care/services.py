@@ -232,3 +232,67 @@ def care_team_end(
             detail=f"ended {locked.user.display_name}'s place in the care team on {end:%Y-%m-%d}",
         )
     return locked
+
+
+def episode_discharge(*, episode: EpisodeOfCare, by: User, reason: str, channel: Channel) -> EpisodeOfCare:
+    """Finish an episode of care: the only way one finishes (DOMAIN.md life cycle). Raises
+    ValidationError or AccessRefused.
+
+    R6: refused while any follow-up of a missed appointment for the person is still open (each is named,
+    with its appointment and due time), and refused unless the reason is one of `DischargeReason`, a
+    coded list with no "did not attend": not attending is never a reason for discharge. The discharger
+    must work in the episode's service: a service discharges only from itself.
+
+    Issue 5 adds the R8/R9 discharge checklist (meeting invitations, housing, plan contents, inpatient
+    substance handover, senior override with a reason); it belongs here, inside the same transaction,
+    before the status changes."""
+    # Imported here so this transition stays an append to the module (engagement imports care).
+    from coexist.engagement.models import FollowUp
+    from coexist.engagement.rules import DischargeReason, OpenFollowUp, discharge_refused
+
+    person = episode.person
+    decision = require(
+        user=by,
+        person=person,
+        action=Action.WRITE,
+        parts=[RecordPart.EPISODES],
+        channel=channel,
+        detail="discharge from episode of care",
+    )
+    works_there = Membership.objects.current().clinical().filter(user=by, team__service=episode.service_id).exists()
+    if not works_there:
+        raise ValidationError({"episode": "Only a member of that service can discharge someone from it."})
+    with transaction.atomic():
+        # The person row first, as recording an attendance outcome does, so no follow-up appears unseen.
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+        locked = EpisodeOfCare.objects.select_for_update().get(pk=episode.pk)
+        if not locked.is_open:
+            raise ValidationError({"episode": "This episode of care has already finished."})
+        open_follow_ups = [
+            OpenFollowUp(
+                appointment_at=timezone.localtime(f.appointment.starts_at), due_at=timezone.localtime(f.due_at)
+            )
+            for f in FollowUp.objects.filter(person=person, completed_at__isnull=True)
+            .select_related("appointment")
+            .order_by("due_at", "pk")
+        ]
+        refusal = discharge_refused(reason=reason, open_follow_ups=open_follow_ups)
+        if refusal:
+            raise ValidationError(refusal)
+        locked.status = EpisodeStatus.FINISHED
+        locked.finished_at = timezone.now()
+        locked.finished_by = by
+        locked.finish_reason = reason
+        locked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
+        locked.save(update_fields=["status", "finished_at", "finished_by", "finish_reason"])
+        # No STYLE 4 visibility check: a worker who could see the person only through this open episode
+        # (the duty worker, the team leader) rightly loses sight of them once it has finished.
+        log_write(
+            by=by,
+            person=person,
+            parts=[RecordPart.EPISODES],
+            basis=decision.basis,
+            channel=channel,
+            detail=f"discharged from {locked.service}: {DischargeReason(reason).label}",
+        )
+    return locked

@@ -51,6 +51,16 @@ def _link(names: tuple[str, ...], args: list[object], fallback: str) -> str:
     return fallback
 
 
+def follow_up_url(follow_up_id: UUID, person_id: UUID) -> str:
+    """R6: where a missed appointment is followed up: the follow-up itself, else the person's appointments."""
+    for name, args in (("engagement:follow-up", [follow_up_id]), ("engagement:person", [person_id])):
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return f"/appointments/people/{person_id}/"
+
+
 def _episode(
     request: HttpRequest, public_id: UUID, detail: str, *, to_change: bool = False
 ) -> tuple[OpenedRecord, EpisodeOfCare]:
@@ -183,7 +193,7 @@ def care_team_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 def team_leader(request: HttpRequest) -> HttpResponse:
-    """R3, R13, R15: what the teams you lead must put right, each row linking to the action that clears it."""
+    """R3, R6, R13, R15: what the teams you lead must put right, each row linking to the action that clears it."""
     worklists = team_leader_list(viewer=_staff(request), channel=Channel.PAGE)
     for worklist in worklists:
         for episode in worklist.without_screen:
@@ -198,4 +208,6 @@ def team_leader(request: HttpRequest) -> HttpResponse:
                 [flag.public_id],
                 reverse("people:detail", args=[flag.person.public_id]),
             )
+        for follow_up in worklist.overdue_follow_ups:
+            follow_up.follow_up_url = follow_up_url(follow_up.public_id, follow_up.person.public_id)  # type: ignore[attr-defined]
     return render(request, "care/team_leader.html", {"worklists": worklists})

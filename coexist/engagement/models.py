@@ -134,3 +134,56 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_result_display()}"
+
+
+class LossOfContactQuerySet(models.QuerySet["LossOfContact"]):
+    def current(self) -> LossOfContactQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class LossOfContact(models.Model):
+    """R6: the service has lost contact with the person (repeated misses or a failed follow-up).
+
+    Shown to and notified to every clinical member of the care team; resolved only by reaching the
+    person (a seen appointment or a follow-up that reached them). Never a discharge: it changes
+    nothing about the person's episodes of care."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="losses_of_contact")
+    episode = models.ForeignKey(
+        "care.EpisodeOfCare", on_delete=models.SET_NULL, null=True, blank=True, related_name="losses_of_contact"
+    )
+    since = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    consecutive_missed = models.PositiveSmallIntegerField(default=0)
+    failed_follow_ups = models.PositiveSmallIntegerField(default=0)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The notification task sent to each member of the care team.
+    notices = models.ManyToManyField("tasks.Task", blank=True, related_name="loss_of_contact")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_how = models.TextField(blank=True)
+
+    objects = LossOfContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-since"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(resolved_at__isnull=True), name="one_current_loss_of_contact_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True, resolved_how="")
+                | (Q(resolved_at__isnull=False, resolved_by__isnull=False) & ~Q(resolved_how="")),
+                name="loss_of_contact_resolved_says_who_when_how",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Loss of contact with {self.person} since {self.since:%d %b %Y}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.resolved_at is None

@@ -5,7 +5,8 @@ Plain values in, decisions out; no ORM and no request, so these are tested witho
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -123,3 +124,96 @@ def follow_up_priority(risk: RiskLevel) -> Literal["urgent", "soon", "routine"]:
     if risk is RiskLevel.EXISTING_CONCERNS:
         return "soon"
     return "routine"
+
+
+# --- R6 loss of contact ------------------------------------------------------------------------
+#
+# "Repeated non-attendance or failed follow-up marks the person loss of contact" (R6). The thresholds:
+#
+# - two missed appointments in a row (`LOSS_OF_CONTACT_MISSED_IN_A_ROW`): one miss is common and is
+#   what a follow-up is for; a second before the person is seen or reached is a pattern. Counted back
+#   to the last time the person was seen or reached, so contact regained starts the count again.
+#   Cancellations (by the person or the service) neither count nor break the run: nobody was seen.
+# - one failed follow-up (`LOSS_OF_CONTACT_FAILED_FOLLOW_UPS`): a follow-up past its deadline with at
+#   least one attempt and none reaching the person ("left a message" is not reaching them). With a
+#   current self-harm or suicide flag the follow-up is due at once, so the first unanswered attempt
+#   marks loss of contact. A follow-up overdue with no attempt at all is the service's failure, not
+#   the person's: that is escalated to the team leader, not called loss of contact.
+
+LOSS_OF_CONTACT_MISSED_IN_A_ROW = 2
+LOSS_OF_CONTACT_FAILED_FOLLOW_UPS = 1
+
+
+def loss_of_contact(
+    *,
+    consecutive_missed: int,
+    failed_follow_ups: int,
+    threshold_missed: int = LOSS_OF_CONTACT_MISSED_IN_A_ROW,
+    threshold_failed: int = LOSS_OF_CONTACT_FAILED_FOLLOW_UPS,
+) -> bool:
+    """R6: has the service lost contact with the person? Never a reason to discharge them."""
+    if threshold_missed < 1 or threshold_failed < 1:
+        raise ValueError("loss of contact thresholds must be at least 1")
+    return consecutive_missed >= threshold_missed or failed_follow_ups >= threshold_failed
+
+
+def consecutive_missed(outcomes_newest_first: Iterable[str]) -> int:
+    """R6: missed appointments in a row, newest first, back to the last one at which the person was seen.
+
+    Cancellations and appointments with no outcome yet are passed over: nobody was seen or missed."""
+    count = 0
+    for outcome in outcomes_newest_first:
+        if outcome in SEEN_OUTCOMES:
+            break
+        if outcome in MISSED_OUTCOMES:
+            count += 1
+    return count
+
+
+def follow_up_failed(*, due_at: datetime, now: datetime, attempts: int, reached: bool) -> bool:
+    """R6: a follow-up past its deadline whose every attempt so far failed to reach the person."""
+    return not reached and attempts > 0 and now > due_at
+
+
+# --- R6 discharge --------------------------------------------------------------------------------
+
+
+class DischargeReason(TextChoices):
+    """Why an episode of care finished. Deliberately no "did not attend" or "disengaged": not attending
+    is never a reason for discharge (R6, QS188 statement 4). The coded list is the control; free text
+    is not searched for words about attendance."""
+
+    GOALS_MET = "goals_met", "Goals in the care plan met"
+    MOVED_AWAY = "moved_away", "Moved out of the area"
+    TRANSFERRED = "transferred", "Care transferred to another service"
+    PERSON_CHOSE_TO_LEAVE = "person_chose_to_leave", "The person chose to leave the service"
+    DIED = "died", "Died"
+
+
+@dataclass(frozen=True)
+class OpenFollowUp:
+    """A missed appointment still being followed up: when it was, and when the follow-up is due."""
+
+    appointment_at: datetime
+    due_at: datetime
+
+
+def discharge_refused(*, reason: str, open_follow_ups: Sequence[OpenFollowUp]) -> dict[str, list[str]]:
+    """R6: why a discharge may not go ahead, by field; empty when it may.
+
+    Times are shown as given, so pass them in local time."""
+    errors: dict[str, list[str]] = {}
+    if reason not in DischargeReason.values:
+        errors["reason"] = [
+            "Choose a discharge reason from the list. Not attending is never a reason for discharge (R6)."
+        ]
+    if open_follow_ups:
+        errors["open_follow_ups"] = [
+            "This episode cannot finish while a missed appointment is still being followed up (R6). "
+            "Reach the person and record it on each follow-up first."
+        ] + [
+            f"Missed appointment on {f.appointment_at:%d %b %Y %H:%M}: follow-up due {f.due_at:%d %b %Y %H:%M}, "
+            "still open."
+            for f in open_follow_ups
+        ]
+    return errors

@@ -2,7 +2,9 @@
 
 Each checks the permission function first, runs in one transaction and appends to the access log.
 R6: a missed appointment creates its follow-up and task in the same transaction as the outcome;
-nothing here discharges a person or finishes an episode of care."""
+repeated misses or a failed follow-up mark loss of contact and notify the whole care team, in the
+same transaction; reaching the person resolves it. Nothing here discharges a person or finishes an
+episode of care."""
 
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from coexist.accounts.models import User
 from coexist.assessments.models import RiskFlag
 from coexist.audit.models import Channel
-from coexist.care.models import EpisodeOfCare
+from coexist.care.models import CareTeamMember, EpisodeOfCare
 from coexist.care.selectors import duty_owner
 from coexist.engagement import rules
 from coexist.engagement.models import (
@@ -25,6 +28,7 @@ from coexist.engagement.models import (
     Appointment,
     FollowUp,
     FollowUpAction,
+    LossOfContact,
     Mode,
 )
 from coexist.engagement.rules import Attendance, PlanReview, RiskLevel
@@ -33,7 +37,7 @@ from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused, may, require
 from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
-from coexist.tasks.models import Priority
+from coexist.tasks.models import Priority, Task
 from coexist.tasks.services import task_complete, task_create
 
 _PARTS = [RecordPart.EPISODES]
@@ -176,13 +180,15 @@ def appointment_record_outcome(
     """Record what happened (NHS Data Dictionary attendance). Recorded once; a contact reviews the plan (R4).
 
     R6: "did not attend" or "arrived late and not seen" creates, in the same transaction, a follow-up
-    and its task. It changes nothing about the person's episodes of care."""
+    and its task, and marks loss of contact when the rule says so; a seen appointment resolves a
+    loss of contact. It changes nothing about the person's episodes of care."""
     person = appointment.person
     decision = require(
         user=by, person=person, action=Action.WRITE, parts=_PARTS, channel=channel, detail="record appointment outcome"
     )
     _validate_outcome(appointment=appointment, outcome=outcome, plan_reviewed=plan_reviewed, plan_change=plan_change)
     with transaction.atomic():
+        _lock_person(person)
         locked = Appointment.objects.select_for_update().select_related("person").get(pk=appointment.pk)
         _validate_outcome(appointment=locked, outcome=outcome, plan_reviewed=plan_reviewed, plan_change=plan_change)
         locked.status = outcome
@@ -196,6 +202,18 @@ def appointment_record_outcome(
         if rules.is_missed(outcome):
             follow_up = _create_follow_up(appointment=locked, by=by)
             detail += f"; R6 follow-up due {timezone.localtime(follow_up.due_at):%d %b %Y %H:%M}"
+            _mark_loss_of_contact_if_due(
+                person=person, episode=locked.episode, by=by, channel=channel, basis=decision.basis
+            )
+        elif outcome in rules.SEEN_OUTCOMES:
+            when = timezone.localtime(locked.starts_at)
+            _resolve_loss_of_contact(
+                person=person,
+                by=by,
+                channel=channel,
+                basis=decision.basis,
+                how=f"Seen at the appointment on {when:%d %b %Y %H:%M} ({locked.get_status_display().lower()}).",
+            )
         _confirm_still_visible(user=by, person=person)
         log_write(by=by, person=person, parts=_PARTS, basis=decision.basis, channel=channel, detail=detail)
     return locked
@@ -213,7 +231,9 @@ def follow_up_record_action(
 ) -> FollowUpAction:
     """R6: record one attempt to reach the person. Reaching them completes the follow-up and its task.
 
-    Not reaching them leaves both open: the duty stays on the worklist until someone does."""
+    Not reaching them leaves both open: the duty stays on the worklist until someone does, and a
+    follow-up past its deadline with every attempt failed marks loss of contact (R6). Reaching them
+    resolves a loss of contact."""
     person = follow_up.person
     decision = require(
         user=by, person=person, action=Action.WRITE, parts=_PARTS, channel=channel, detail="record follow-up action"
@@ -229,7 +249,8 @@ def follow_up_record_action(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = FollowUp.objects.select_for_update().select_related("task").get(pk=follow_up.pk)
+        _lock_person(person)
+        locked = FollowUp.objects.select_for_update().select_related("task", "appointment").get(pk=follow_up.pk)
         if not locked.is_open:
             raise ValidationError("This follow-up is already complete: the person was reached.")
         action = FollowUpAction.objects.create(
@@ -247,7 +268,147 @@ def follow_up_record_action(
                     outcome=f"{action.get_kind_display()}: reached the person. {action.note}".strip(),
                     channel=channel,
                 )
+            _resolve_loss_of_contact(
+                person=person,
+                by=by,
+                channel=channel,
+                basis=decision.basis,
+                how=f"{action.get_kind_display()}: reached the person. {action.note}".strip(),
+            )
+        else:
+            _mark_loss_of_contact_if_due(
+                person=person, episode=locked.appointment.episode, by=by, channel=channel, basis=decision.basis
+            )
         _confirm_still_visible(user=by, person=person)
         log_write(by=by, person=person, parts=_PARTS, basis=decision.basis, channel=channel, detail=detail)
     follow_up.refresh_from_db()
     return action
+
+
+# --- R6 loss of contact -----------------------------------------------------------------------------
+
+
+def _lock_person(person: Person) -> None:
+    """Serialise writes about one person's attendance, follow-ups, loss of contact and discharge, so
+    two recorders cannot both mark loss of contact and a discharge cannot slip past a new follow-up."""
+    list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+
+
+def _last_contact_at(person: Person) -> datetime | None:
+    """When the person was last seen at an appointment or reached by a follow-up, if ever."""
+    seen = Appointment.objects.filter(person=person, status__in=rules.SEEN_OUTCOMES).aggregate(at=Max("starts_at"))
+    reached = FollowUpAction.objects.filter(follow_up__person=person, result=ActionResult.REACHED).aggregate(
+        at=Max("at")
+    )
+    moments = [m for m in (seen["at"], reached["at"]) if m is not None]
+    return max(moments) if moments else None
+
+
+def _contact_facts(person: Person) -> tuple[int, int]:
+    """R6: missed appointments in a row and failed follow-ups since the person was last seen or reached."""
+    since = _last_contact_at(person)
+    appointments = Appointment.objects.filter(person=person).exclude(status=Attendance.BOOKED)
+    follow_ups = FollowUp.objects.filter(person=person, completed_at__isnull=True)
+    if since is not None:
+        appointments = appointments.filter(starts_at__gt=since)
+        follow_ups = follow_ups.filter(missed_at__gt=since)
+    missed = rules.consecutive_missed(appointments.order_by("-starts_at", "-pk").values_list("status", flat=True))
+    now = timezone.now()
+    failed = sum(
+        1
+        for due_at, attempts in follow_ups.annotate(attempts=Count("actions")).values_list("due_at", "attempts")
+        if rules.follow_up_failed(due_at=due_at, now=now, attempts=attempts, reached=False)
+    )
+    return missed, failed
+
+
+def _care_team_to_notify(person: Person, *, by: User) -> list[User]:
+    """R6: every current member of the care team who may see the person's care (so not administrators or
+    researchers), and the duty owner (the coordinator, else the recorder) even if not in the care team."""
+    users: dict[int, User] = {}
+    members = (
+        CareTeamMember.objects.current()
+        .filter(person=person, user__is_active=True)
+        .select_related("user")
+        .order_by("started_on", "pk")
+    )
+    for member in members:
+        if member.user.pk not in users and may(member.user, person, Action.READ, RecordPart.EPISODES).allowed:
+            users[member.user.pk] = member.user
+    owner, _ = duty_owner(person, otherwise=by)
+    users.setdefault(owner.pk, owner)
+    return list(users.values())
+
+
+def _mark_loss_of_contact_if_due(
+    *, person: Person, episode: EpisodeOfCare | None, by: User, channel: Channel, basis: str
+) -> LossOfContact | None:
+    """R6: inside the caller's transaction (person locked), mark loss of contact when the rule fires and
+    none is current, with an urgent task for every member of the care team. Changes no episode."""
+    missed, failed = _contact_facts(person)
+    if not rules.loss_of_contact(consecutive_missed=missed, failed_follow_ups=failed):
+        return None
+    if LossOfContact.objects.current().filter(person=person).exists():
+        return None
+    reasons = []
+    if missed >= rules.LOSS_OF_CONTACT_MISSED_IN_A_ROW:
+        reasons.append(f"{missed} missed appointments in a row since the person was last seen or reached")
+    if failed >= rules.LOSS_OF_CONTACT_FAILED_FOLLOW_UPS:
+        plural = "follow-up is" if failed == 1 else "follow-ups are"
+        reasons.append(f"{failed} {plural} past due with every attempt failing to reach the person")
+    reason = "; ".join(reasons) + "."
+    _, coordinating = duty_owner(person, otherwise=by)
+    episode = coordinating or episode
+    loss = LossOfContact.objects.create(
+        person=person,
+        episode=episode,
+        reason=reason[0].upper() + reason[1:],
+        consecutive_missed=missed,
+        failed_follow_ups=failed,
+        marked_by=by,
+    )
+    recipients = _care_team_to_notify(person, by=by)
+    notices: list[Task] = [
+        task_create(
+            person=person,
+            rule="R6",
+            title="Loss of contact: nobody has seen or reached this person",
+            detail=f"{loss.reason} Every member of the care team has been told. This is not a discharge: "
+            "keep trying to reach them, and record it on the follow-up.",
+            due_at=timezone.now(),
+            priority=Priority.URGENT,
+            assigned_to=user,
+            episode=episode,
+            by=by,
+        )
+        for user in recipients
+    ]
+    loss.notices.set(notices)
+    log_write(
+        by=by,
+        person=person,
+        parts=_PARTS,
+        basis=basis,
+        channel=channel,
+        detail=f"marked loss of contact (R6): {loss.reason} Notified {len(notices)} of the care team.",
+    )
+    return loss
+
+
+def _resolve_loss_of_contact(
+    *, person: Person, by: User, channel: Channel, basis: str, how: str
+) -> LossOfContact | None:
+    """R6: the person was seen or reached, so a current loss of contact ends, and so do its notices."""
+    loss = LossOfContact.objects.select_for_update().filter(person=person, resolved_at__isnull=True).first()
+    if loss is None:
+        return None
+    loss.resolved_at = timezone.now()
+    loss.resolved_by = by
+    loss.resolved_how = how
+    loss.save(update_fields=["resolved_at", "resolved_by", "resolved_how"])
+    for task in loss.notices.open():
+        task_complete(task=task, by=by, outcome=f"Contact regained. {how}", channel=channel)
+    log_write(
+        by=by, person=person, parts=_PARTS, basis=basis, channel=channel, detail=f"resolved loss of contact: {how}"
+    )
+    return loss

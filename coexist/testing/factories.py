@@ -257,3 +257,29 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(UserFactory)
     starts_at = factory.LazyFunction(_next_week)
     created_by = factory.SelfAttribute("staff")
+
+
+def _yesterday() -> object:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(days=1)
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """R6: an open follow-up of a missed appointment yesterday, due tomorrow, with its task."""
+
+    class Meta:
+        model = "engagement.FollowUp"
+
+    appointment = factory.SubFactory(
+        AppointmentFactory, status="did_not_attend", starts_at=factory.LazyFunction(_yesterday)
+    )
+    person = factory.SelfAttribute("appointment.person")
+    task = factory.SubFactory(
+        TaskFactory, person=factory.SelfAttribute("..person"), due_at=factory.SelfAttribute("..due_at")
+    )
+    risk_level = "none"
+    missed_at = factory.SelfAttribute("appointment.starts_at")
+    due_at = factory.LazyFunction(_tomorrow)

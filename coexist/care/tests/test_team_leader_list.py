@@ -1,9 +1,9 @@
-"""The team leader's list (R3, R13, R15; QS188 statements 1 and 3): what it shows, what it logs,
-whom it never shows, and a query count that does not grow with the rows."""
+"""The team leader's list (R3, R6, R13, R15; QS188 statements 1, 3 and 4): what it shows, what it
+logs, whom it never shows, and a query count that does not grow with the rows."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from coexist.assessments.models import JointAssessment, RiskFlag, RiskKind
 from coexist.audit.models import AccessLogEntry, Channel
+from coexist.care.rules import FinishFacts, MissFacts, qs188_statement_4
 from coexist.care.selectors import team_leader_list
 from coexist.instruments.models import InstrumentResponse
 from coexist.organisations.models import Role, ServiceKind
 from coexist.testing.cast import Cast
 from coexist.testing.factories import (
     EpisodeFactory,
+    FollowUpFactory,
     MembershipFactory,
     PersonFactory,
     ServiceFactory,
@@ -122,10 +124,158 @@ def test_each_person_listed_gets_one_access_log_entry(cast: Cast) -> None:
 
 @pytest.mark.parametrize("rows", [1, 8])
 def test_the_list_takes_the_same_number_of_queries_however_long_it_is(cast: Cast, rows: int) -> None:
+    now = timezone.now()
     for _ in range(rows):
         episode = EpisodeFactory(person=PersonFactory(), team=cast.north, opened_by=cast.coordinator)
         _overdue_flag(episode.person, cast.coordinator)
+        _follow_up(episode, due=now - timedelta(hours=2))
+        finished = EpisodeFactory(
+            person=PersonFactory(), team=cast.north, opened_by=cast.coordinator, status="finished", finished_at=now
+        )
+        _follow_up(finished, created=now - timedelta(days=3), due=now - timedelta(days=2), done=now - timedelta(days=2))
     with CaptureQueriesContext(connection) as queries:
         (north,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
     assert len(north.without_coordinator) == rows and len(north.overdue_flags) == rows
-    assert len(queries) <= 7, [q["sql"] for q in queries]
+    assert len(north.overdue_follow_ups) == rows
+    assert north.follow_up_figure is not None and north.follow_up_figure.missed == 2 * rows
+    # Measured 9 at 1 and at 8 rows: one for overdue follow-ups, three for the QS188 statement 4 figure.
+    assert len(queries) <= 10, [q["sql"] for q in queries]
+
+
+# --- R6 and QS188 statement 4 ---------------------------------------------------------------------
+
+
+def _follow_up(  # type: ignore[no-untyped-def]
+    episode,
+    *,
+    due: datetime,
+    created: datetime | None = None,
+    done: datetime | None = None,
+    owner=None,
+    on_task_only: bool = False,
+):
+    """A follow-up of a missed appointment on this episode (or, `on_task_only`, on its task alone)."""
+    created = created or due - timedelta(days=1)
+    extra = {"task__assigned_to": owner} if owner is not None else {}
+    return FollowUpFactory(
+        appointment__person=episode.person,
+        appointment__service=episode.service,
+        appointment__episode=None if on_task_only else episode,
+        appointment__starts_at=created - timedelta(hours=1),
+        task__episode=episode if on_task_only else None,
+        created_at=created,
+        due_at=due,
+        completed_at=done,
+        **extra,
+    )
+
+
+def test_r6_overdue_follow_up_is_on_the_team_leader_list(cast: Cast) -> None:
+    now = timezone.now()
+    episode = EpisodeFactory(person=PersonFactory(), team=cast.north, opened_by=cast.coordinator)
+    oldest = _follow_up(episode, due=now - timedelta(days=2), owner=cast.coordinator)
+    newer = _follow_up(episode, due=now - timedelta(hours=1))
+    _follow_up(episode, due=now + timedelta(hours=3))  # not yet due
+    _follow_up(episode, due=now - timedelta(days=3), done=now - timedelta(days=1))  # done, if late
+    elsewhere = EpisodeFactory(person=PersonFactory(), team=cast.south, opened_by=cast.coordinator_south)
+    _follow_up(elsewhere, due=now - timedelta(days=5))  # South's, not North's
+    (north,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
+    assert north.overdue_follow_ups == [oldest, newer]  # oldest due first
+    assert north.overdue_follow_ups[0].task.assigned_to == cast.coordinator
+    assert not north.is_clear
+    entry = AccessLogEntry.objects.get(
+        detail="team leader's list", actor_username="team_leader", person_public_id=episode.person.public_id
+    )
+    assert set(entry.parts) == {"identity", "episodes"}
+
+
+def test_r6_a_follow_up_of_someone_without_an_open_episode_in_the_team_is_not_listed(cast: Cast) -> None:
+    now = timezone.now()
+    finished = EpisodeFactory(
+        person=PersonFactory(), team=cast.north, opened_by=cast.coordinator, status="finished", finished_at=now
+    )
+    _follow_up(finished, due=now - timedelta(days=1))
+    (north,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
+    assert north.overdue_follow_ups == []
+
+
+def test_qs188_statement_4_share_followed_up_on_time(cast: Cast) -> None:
+    """Worked by hand: four misses in the last year whose deadline has passed or which were done;
+    three followed up (two on time, one late), one still open past its due time: 2 of 4 = 50%.
+    A fifth, not yet due, is counted apart; older, other teams' and no episode's are not counted."""
+    now = timezone.now()
+    one = EpisodeFactory(person=PersonFactory(), team=cast.north, opened_by=cast.coordinator)
+    two = EpisodeFactory(person=PersonFactory(), team=cast.north, opened_by=cast.coordinator)
+    due = now - timedelta(days=10)
+    _follow_up(one, due=due, done=due)  # on time: done exactly at the due time
+    _follow_up(two, due=due, done=due - timedelta(hours=5), on_task_only=True)  # on time, via its task
+    _follow_up(one, due=due, done=due + timedelta(minutes=1))  # late
+    _follow_up(two, due=now - timedelta(hours=1))  # open, overdue: a failure
+    _follow_up(one, created=now - timedelta(hours=1), due=now + timedelta(days=2))  # open, not yet due
+    _follow_up(one, created=now - timedelta(days=400), due=now - timedelta(days=399))  # before the period
+    south = EpisodeFactory(person=PersonFactory(), team=cast.south, opened_by=cast.coordinator_south)
+    _follow_up(south, due=due)  # South's
+    FollowUpFactory(created_at=now - timedelta(days=2), due_at=due)  # no episode at all
+    (north,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
+    figure = north.follow_up_figure
+    assert figure is not None
+    assert (figure.missed, figure.decided, figure.followed_up, figure.on_time) == (5, 4, 3, 2)
+    assert (figure.late, figure.overdue, figure.not_yet_due) == (1, 1, 1)
+    assert figure.on_time_share == 50
+    assert figure.discharged_with_open_follow_up == 0
+    assert timedelta(0) <= figure.period_end - now < timedelta(seconds=30)
+    assert figure.period_start.year == figure.period_end.year - 1
+
+
+def test_qs188_statement_4_counts_an_episode_finished_with_a_follow_up_open(cast: Cast) -> None:
+    """No finish reason means "did not attend"; finishing while a miss is unresolved is what counts."""
+    now = timezone.now()
+
+    def finished(days_ago: int):  # type: ignore[no-untyped-def]
+        return EpisodeFactory(
+            person=PersonFactory(),
+            team=cast.north,
+            opened_by=cast.coordinator,
+            status="finished",
+            finished_at=now - timedelta(days=days_ago),
+        )
+
+    with_open = finished(1)
+    _follow_up(with_open, created=now - timedelta(days=3), due=now - timedelta(days=2))  # still open: counts
+    closed_later = finished(1)
+    _follow_up(closed_later, created=now - timedelta(days=3), due=now, done=now)  # open when it finished: counts
+    done_first = finished(1)
+    _follow_up(done_first, created=now - timedelta(days=3), due=now, done=now - timedelta(days=2))  # done first
+    missed_after = finished(5)
+    _follow_up(missed_after, created=now - timedelta(days=2), due=now - timedelta(days=1))  # missed after finishing
+    long_ago = finished(500)
+    _follow_up(long_ago, created=now - timedelta(days=502), due=now - timedelta(days=501))  # before the period
+    (north,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
+    assert north.follow_up_figure is not None
+    assert north.follow_up_figure.discharged_with_open_follow_up == 2
+
+
+def test_qs188_statement_4_with_nothing_to_count() -> None:
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    figure = qs188_statement_4(misses=[], finishes=[], period_start=start, period_end=end, now=end)
+    assert figure.on_time_share is None and figure.discharged_with_open_follow_up == 0
+
+
+def test_qs188_statement_4_rule_by_hand() -> None:
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    day = timedelta(days=1)
+    misses = [
+        MissFacts(created_at=start, due_at=start + day, completed_at=start + day),  # on time, at the boundary
+        MissFacts(created_at=end, due_at=end + day, completed_at=None),  # not yet due
+        MissFacts(created_at=end - 3 * day, due_at=end - 2 * day, completed_at=None),  # overdue
+        MissFacts(created_at=start - day, due_at=start, completed_at=start),  # before the period
+    ]
+    finishes = [
+        FinishFacts(finished_at=end - day, follow_ups=((end - 3 * day, None),)),
+        FinishFacts(finished_at=end - day, follow_ups=((end - 3 * day, end - 2 * day),)),
+        FinishFacts(finished_at=end + day, follow_ups=((end - 3 * day, None),)),  # after the period
+    ]
+    figure = qs188_statement_4(misses=misses, finishes=finishes, period_start=start, period_end=end, now=end)
+    assert (figure.missed, figure.decided, figure.on_time, figure.not_yet_due, figure.overdue) == (3, 2, 1, 1, 1)
+    assert figure.on_time_share == 50
+    assert figure.discharged_with_open_follow_up == 1

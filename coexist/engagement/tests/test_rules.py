@@ -76,3 +76,62 @@ def test_r6_risk_level_from_current_flags() -> None:
 )
 def test_r6_which_outcomes_are_missed_appointments(outcome: str, missed: bool) -> None:
     assert is_missed(outcome) is missed
+
+
+# --- R6 loss of contact -------------------------------------------------------------------------
+
+
+def test_r6_two_missed_appointments_in_a_row_are_loss_of_contact() -> None:
+    assert not rules.loss_of_contact(consecutive_missed=1, failed_follow_ups=0)
+    assert rules.loss_of_contact(consecutive_missed=2, failed_follow_ups=0)
+    assert not rules.loss_of_contact(consecutive_missed=2, failed_follow_ups=0, threshold_missed=3)
+
+
+def test_r6_one_failed_follow_up_is_loss_of_contact() -> None:
+    assert rules.loss_of_contact(consecutive_missed=1, failed_follow_ups=1)
+    assert not rules.loss_of_contact(consecutive_missed=0, failed_follow_ups=1, threshold_failed=2)
+
+
+def test_r6_thresholds_must_be_at_least_one() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        rules.loss_of_contact(consecutive_missed=0, failed_follow_ups=0, threshold_missed=0)
+
+
+def test_r6_consecutive_missed_counts_back_to_the_last_time_the_person_was_seen() -> None:
+    newest_first = [
+        Attendance.DID_NOT_ATTEND,
+        Attendance.CANCELLED_BY_PROVIDER,  # the service's failure: neither breaks nor extends the run
+        Attendance.CANCELLED_BY_PERSON,  # rebooked: not a miss, not a contact
+        Attendance.ARRIVED_LATE_NOT_SEEN,
+        Attendance.ATTENDED_ON_TIME,
+        Attendance.DID_NOT_ATTEND,
+    ]
+    assert rules.consecutive_missed(newest_first) == 2
+    assert rules.consecutive_missed([Attendance.ARRIVED_LATE_SEEN, Attendance.DID_NOT_ATTEND]) == 0
+    assert rules.consecutive_missed([]) == 0
+
+
+def test_r6_a_follow_up_fails_when_overdue_with_every_attempt_unanswered() -> None:
+    due = FRIDAY_10AM
+    later = due + timedelta(hours=1)
+    assert rules.follow_up_failed(due_at=due, now=later, attempts=2, reached=False)
+    assert not rules.follow_up_failed(due_at=due, now=due - timedelta(minutes=1), attempts=2, reached=False)
+    assert not rules.follow_up_failed(due_at=due, now=later, attempts=0, reached=False)  # overdue: escalation
+    assert not rules.follow_up_failed(due_at=due, now=later, attempts=3, reached=True)
+
+
+# --- R6 discharge ----------------------------------------------------------------------------------
+
+
+def test_r6_non_attendance_is_not_a_discharge_reason_code() -> None:
+    assert not any("attend" in value for value in rules.DischargeReason.values)
+    refusal = rules.discharge_refused(reason="did_not_attend", open_follow_ups=[])
+    assert "reason" in refusal and "not attending" in refusal["reason"][0].lower()
+    assert rules.discharge_refused(reason=rules.DischargeReason.GOALS_MET, open_follow_ups=[]) == {}
+
+
+def test_r6_discharge_refused_names_each_open_follow_up() -> None:
+    follow_up = rules.OpenFollowUp(appointment_at=FRIDAY_10AM, due_at=FRIDAY_10AM + timedelta(hours=24))
+    refusal = rules.discharge_refused(reason=rules.DischargeReason.MOVED_AWAY, open_follow_ups=[follow_up])
+    assert list(refusal) == ["open_follow_ups"]
+    assert any("20 Nov 2026 10:00" in line and "21 Nov 2026 10:00" in line for line in refusal["open_follow_ups"])
