@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.assessments import services
 from coexist.assessments.models import JointAssessment, RiskFlag, RiskKind, SubstanceUse
 from coexist.assessments.rules import ChildrenContact, Domain, Frequency, Need, Route, Substance
@@ -170,12 +171,6 @@ class RiskFlagEndIn(Schema):
     reason: Text2000 = Field(..., min_length=1)
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _flag_out(flag: RiskFlag) -> RiskFlagOut:
     return RiskFlagOut(
         id=flag.public_id,
@@ -243,7 +238,7 @@ def _assessment_out(opened: OpenedAssessment) -> AssessmentOut:
 
 def _open(request: HttpRequest, assessment_id: UUID, detail: str) -> OpenedAssessment:
     try:
-        return assessment_open(viewer=_staff(request), public_id=assessment_id, channel=Channel.API, detail=detail)
+        return assessment_open(viewer=staff_of(request), public_id=assessment_id, channel=Channel.API, detail=detail)
     except JointAssessment.DoesNotExist as exc:
         raise Http404("No assessment with that id.") from exc
 
@@ -272,7 +267,7 @@ def _flag_or_404(flag_id: UUID) -> RiskFlag:
 @router.post("", response={201: AssessmentOut, **ERRORS}, summary="Start a joint assessment")
 def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[AssessmentOut]:
     person = _person_or_404(payload.person)
-    assessment = services.assessment_start(person=person, by=_staff(request), channel=Channel.API)
+    assessment = services.assessment_start(person=person, by=staff_of(request), channel=Channel.API)
     return Status(201, _assessment_out(_open(request, assessment.public_id, "POST assessment (response)")))
 
 
@@ -290,7 +285,7 @@ def patch_assessment(request: HttpRequest, assessment_id: UUID, payload: Assessm
     assessment = _assessment_or_404(assessment_id)
     services.assessment_save(
         assessment=assessment,
-        by=_staff(request),
+        by=staff_of(request),
         channel=Channel.API,
         domains={d: services.DomainChange(notes=c.notes, need=c.need) for d, c in payload.domains.items()},
         diagnosis=payload.diagnosis,
@@ -302,7 +297,7 @@ def patch_assessment(request: HttpRequest, assessment_id: UUID, payload: Assessm
 @router.post("/{assessment_id}/complete", response={200: AssessmentOut, **ERRORS}, summary="Complete an assessment")
 def complete_assessment(request: HttpRequest, assessment_id: UUID) -> AssessmentOut:
     assessment = _assessment_or_404(assessment_id)
-    services.assessment_complete(assessment=assessment, by=_staff(request), channel=Channel.API)
+    services.assessment_complete(assessment=assessment, by=staff_of(request), channel=Channel.API)
     return _assessment_out(_open(request, assessment_id, "complete assessment (response)"))
 
 
@@ -313,7 +308,7 @@ def add_assessor(request: HttpRequest, assessment_id: UUID, payload: AssessorIn)
     if user is None:
         raise ValidationError({"user": "No active member of staff with that id."})
     added = services.assessment_assessor_add(
-        assessment=assessment, assessor=user, by=_staff(request), channel=Channel.API
+        assessment=assessment, assessor=user, by=staff_of(request), channel=Channel.API
     )
     return Status(
         201,
@@ -329,7 +324,9 @@ def add_assessor(request: HttpRequest, assessment_id: UUID, payload: AssessorIn)
 @router.post("/{assessment_id}/substances", response={201: SubstanceOut, **ERRORS}, summary="Record a substance used")
 def add_substance(request: HttpRequest, assessment_id: UUID, payload: SubstanceIn) -> Status[SubstanceOut]:
     assessment = _assessment_or_404(assessment_id)
-    row = services.substance_add(assessment=assessment, by=_staff(request), channel=Channel.API, **payload.model_dump())
+    row = services.substance_add(
+        assessment=assessment, by=staff_of(request), channel=Channel.API, **payload.model_dump()
+    )
     return Status(201, _substance_out(row))
 
 
@@ -346,7 +343,7 @@ def remove_substance(request: HttpRequest, assessment_id: UUID, substance_id: UU
     )
     if row is None:
         raise Http404("No substance with that id in this assessment.")
-    services.substance_remove(substance_use=row, by=_staff(request), channel=Channel.API)
+    services.substance_remove(substance_use=row, by=staff_of(request), channel=Channel.API)
     return Status(204, None)
 
 
@@ -357,7 +354,7 @@ def remove_substance(request: HttpRequest, assessment_id: UUID, substance_id: UU
 )
 def list_risk_flags(request: HttpRequest, person_id: UUID) -> list[RiskFlagOut]:
     try:
-        found = risk_flags_open(viewer=_staff(request), person_id=person_id, channel=Channel.API, detail="GET flags")
+        found = risk_flags_open(viewer=staff_of(request), person_id=person_id, channel=Channel.API, detail="GET flags")
     except Person.DoesNotExist as exc:
         raise Http404("No person with that id.") from exc
     return [_flag_out(f) for f in [*found.current, *found.ended]]
@@ -378,7 +375,7 @@ def raise_risk_flag(request: HttpRequest, person_id: UUID, payload: RiskFlagIn) 
         review_on=payload.review_on,
         note=payload.note,
         assessment=assessment,
-        by=_staff(request),
+        by=staff_of(request),
         channel=Channel.API,
     )
     return Status(201, _flag_out(flag))
@@ -388,7 +385,7 @@ def raise_risk_flag(request: HttpRequest, person_id: UUID, payload: RiskFlagIn) 
 def review_risk_flag(request: HttpRequest, flag_id: UUID, payload: RiskFlagReviewIn) -> RiskFlagOut:
     flag = _flag_or_404(flag_id)
     reviewed = services.risk_flag_review(
-        flag=flag, review_on=payload.review_on, note=payload.note, by=_staff(request), channel=Channel.API
+        flag=flag, review_on=payload.review_on, note=payload.note, by=staff_of(request), channel=Channel.API
     )
     return _flag_out(reviewed)
 
@@ -396,14 +393,14 @@ def review_risk_flag(request: HttpRequest, flag_id: UUID, payload: RiskFlagRevie
 @router.post("/risk-flags/{flag_id}/end", response={200: RiskFlagOut, **ERRORS}, summary="End a risk flag (R13)")
 def end_risk_flag(request: HttpRequest, flag_id: UUID, payload: RiskFlagEndIn) -> RiskFlagOut:
     flag = _flag_or_404(flag_id)
-    ended = services.risk_flag_end(flag=flag, reason=payload.reason, by=_staff(request), channel=Channel.API)
+    ended = services.risk_flag_end(flag=flag, reason=payload.reason, by=staff_of(request), channel=Channel.API)
     return _flag_out(ended)
 
 
 @router.get("/risk-flags/{flag_id}", response={200: RiskFlagOut, **ERRORS}, summary="One risk flag")
 def get_risk_flag(request: HttpRequest, flag_id: UUID) -> RiskFlagOut:
     try:
-        opened = risk_flag_open(viewer=_staff(request), public_id=flag_id, channel=Channel.API, detail="GET flag")
+        opened = risk_flag_open(viewer=staff_of(request), public_id=flag_id, channel=Channel.API, detail="GET flag")
     except RiskFlag.DoesNotExist as exc:
         raise Http404("No risk flag with that id.") from exc
     return _flag_out(opened.flag)

@@ -29,7 +29,7 @@ from coexist.care.models import EpisodeOfCare
 from coexist.care.selectors import duty_owner
 from coexist.organisations.models import Membership, Organisation
 from coexist.people.models import Person
-from coexist.people.permissions import AccessRefused, may, require
+from coexist.people.permissions import confirm_still_visible, may, require
 from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
 from coexist.referrals.services import referrals_mark_assessed
@@ -48,13 +48,6 @@ class DomainChange:
 
     notes: str | None = None
     need: str | None = None
-
-
-def _confirm_still_visible(*, user: User, person: Person) -> None:
-    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
-    decision = may(user, person, Action.READ)
-    if not decision.allowed:
-        raise AccessRefused(decision)
 
 
 def _refuse_if_completed(assessment: JointAssessment) -> None:
@@ -101,7 +94,7 @@ def assessment_start(
         assessment.save()
         Assessor.objects.create(assessment=assessment, user=by, organisation=organisation, added_by=by)
         DomainFinding.objects.bulk_create(DomainFinding(assessment=assessment, domain=d) for d in Domain.values)
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         log_write(
             by=by,
             person=person,
@@ -257,7 +250,7 @@ def assessment_save(
             locked._history_user = by  # type: ignore[attr-defined]
             locked.save(update_fields=fields)
         tasks = _create_urgent_tasks(assessment=locked, findings=findings.values(), previous=previous, by=by)
-        _confirm_still_visible(user=by, person=locked.person)
+        confirm_still_visible(user=by, person=locked.person)
         names = [Domain(f.domain).label.lower() for f in changed] + fields
         log_write(
             by=by,
@@ -298,7 +291,7 @@ def assessment_complete(*, assessment: JointAssessment, by: User, channel: Chann
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save(update_fields=["status", "completed_at", "completed_by"])
         referrals_mark_assessed(person=person, at=locked.completed_at)
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         log_write(
             by=by,
             person=person,

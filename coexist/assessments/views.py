@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.assessments import services
 from coexist.assessments.forms import (
     AssessmentForm,
@@ -50,12 +51,6 @@ MEASURES = [("audit", "Add AUDIT"), ("dudit", "Add DUDIT"), ("phq9", "Add PHQ-9"
 _READ_ONLY = AccessDecision(False, "You may read this assessment but not change it.")
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _person(public_id: UUID) -> Person:
     try:
         return Person.objects.get(public_id=public_id)
@@ -67,7 +62,7 @@ def _open_assessment(
     request: HttpRequest, public_id: UUID, detail: str, *, to_change: bool = False
 ) -> OpenedAssessment:
     try:
-        opened = assessment_open(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
+        opened = assessment_open(viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
     except JointAssessment.DoesNotExist as exc:
         raise Http404("No such assessment") from exc
     if to_change and not (
@@ -79,7 +74,7 @@ def _open_assessment(
 
 def _open_flag(request: HttpRequest, public_id: UUID, detail: str) -> OpenedFlag:
     try:
-        opened = risk_flag_open(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
+        opened = risk_flag_open(viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
     except RiskFlag.DoesNotExist as exc:
         raise Http404("No such risk flag") from exc
     if not opened.record.can_write(RecordPart.RISK):
@@ -94,14 +89,10 @@ def _render(request: HttpRequest, template: str, form: BaseForm | None, status: 
 def _measure_links(opened: OpenedAssessment) -> list[tuple[str, str]]:
     """Links to the validated measures, tied to this assessment (the instruments app reads `assessment`)."""
     person, assessment = opened.person.public_id, opened.assessment.public_id
-    links = []
-    for code, text in MEASURES:
-        try:
-            base = reverse("instruments:complete", args=[person, code])
-        except NoReverseMatch:
-            base = f"/measures/{person}/{code}/"
-        links.append((f"{base}?assessment={assessment}", text))
-    return links
+    return [
+        (f"{reverse('instruments:complete', args=[person, code])}?assessment={assessment}", text)
+        for code, text in MEASURES
+    ]
 
 
 def _recorded_measures(opened: OpenedAssessment) -> list[tuple[str, str, InstrumentResponse]]:
@@ -147,7 +138,7 @@ def _detail_context(opened: OpenedAssessment, form: AssessmentForm | None) -> di
 def assessment_start(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = _person(person_id)
     record = open_parts(
-        viewer=_staff(request),
+        viewer=staff_of(request),
         person=person,
         parts=[RecordPart.MENTAL_HEALTH, RecordPart.SUBSTANCE_USE],
         channel=Channel.PAGE,
@@ -160,7 +151,7 @@ def assessment_start(request: HttpRequest, person_id: UUID) -> HttpResponse:
     if request.method != "POST":
         return render(request, "assessments/start.html", context)
     try:
-        assessment = services.assessment_start(person=person, by=_staff(request), channel=Channel.PAGE)
+        assessment = services.assessment_start(person=person, by=staff_of(request), channel=Channel.PAGE)
     except ValidationError as exc:
         return render(request, "assessments/start.html", {**context, "errors": exc.messages}, status=400)
     messages.success(request, "Assessment started. Save each section as you go.")
@@ -180,7 +171,7 @@ def assessment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             tasks = services.assessment_save(
                 assessment=opened.assessment,
-                by=_staff(request),
+                by=staff_of(request),
                 channel=Channel.PAGE,
                 domains=form.domain_changes(),
                 diagnosis=form.cleaned_data["diagnosis"],
@@ -202,7 +193,7 @@ def assessment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def assessment_complete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     opened = _open_assessment(request, public_id, "complete assessment", to_change=True)
     try:
-        services.assessment_complete(assessment=opened.assessment, by=_staff(request), channel=Channel.PAGE)
+        services.assessment_complete(assessment=opened.assessment, by=staff_of(request), channel=Channel.PAGE)
     except ValidationError as exc:
         form = AssessmentForm.for_assessment(opened.assessment, opened.findings) if opened.can_edit else None
         context = _detail_context(opened, form)
@@ -222,7 +213,7 @@ def substance_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if form.is_valid():
         try:
             row = services.substance_add(
-                assessment=opened.assessment, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data
+                assessment=opened.assessment, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -243,7 +234,7 @@ def substance_remove(request: HttpRequest, public_id: UUID, substance_id: UUID) 
     if request.method != "POST":
         return render(request, "assessments/substance_remove.html", context)
     try:
-        services.substance_remove(substance_use=row, by=_staff(request), channel=Channel.PAGE)
+        services.substance_remove(substance_use=row, by=staff_of(request), channel=Channel.PAGE)
     except ValidationError as exc:
         return render(request, "assessments/substance_remove.html", {**context, "errors": exc.messages}, status=400)
     messages.success(request, f"{row.name} removed.")
@@ -273,7 +264,7 @@ def assessor_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         assessor = User.objects.get(public_id=form.cleaned_data["assessor"])
         try:
             services.assessment_assessor_add(
-                assessment=opened.assessment, assessor=assessor, by=_staff(request), channel=Channel.PAGE
+                assessment=opened.assessment, assessor=assessor, by=staff_of(request), channel=Channel.PAGE
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -287,7 +278,9 @@ def assessor_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def risk_flags(request: HttpRequest, person_id: UUID) -> HttpResponse:
     """R13: a person's risk flags, current (overdue reviews marked) and ended."""
     try:
-        found = risk_flags_open(viewer=_staff(request), person_id=person_id, channel=Channel.PAGE, detail="risk flags")
+        found = risk_flags_open(
+            viewer=staff_of(request), person_id=person_id, channel=Channel.PAGE, detail="risk flags"
+        )
     except Person.DoesNotExist as exc:
         raise Http404("No such person") from exc
     return render(
@@ -315,7 +308,7 @@ def _assessment_for_flag(request: HttpRequest, record: OpenedRecord) -> JointAss
 def risk_flag_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = _person(person_id)
     record = open_parts(
-        viewer=_staff(request), person=person, parts=[RecordPart.RISK], channel=Channel.PAGE, detail="raise flag form"
+        viewer=staff_of(request), person=person, parts=[RecordPart.RISK], channel=Channel.PAGE, detail="raise flag form"
     )
     if not record.can_write(RecordPart.RISK):
         raise AccessRefused(AccessDecision(False, "You may read this person's risk flags but not change them."))
@@ -339,7 +332,7 @@ def risk_flag_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
                 review_on=form.cleaned_data["review_on"],
                 note=form.cleaned_data["note"],
                 assessment=assessment,
-                by=_staff(request),
+                by=staff_of(request),
                 channel=Channel.PAGE,
             )
         except ValidationError as exc:
@@ -359,7 +352,7 @@ def risk_flag_review(request: HttpRequest, flag_id: UUID) -> HttpResponse:
     form = RiskFlagReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.risk_flag_review(flag=opened.flag, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+            services.risk_flag_review(flag=opened.flag, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -377,7 +370,7 @@ def risk_flag_end(request: HttpRequest, flag_id: UUID) -> HttpResponse:
     form = RiskFlagEndForm(request.POST)
     if form.is_valid():
         try:
-            services.risk_flag_end(flag=opened.flag, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+            services.risk_flag_end(flag=opened.flag, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

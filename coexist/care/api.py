@@ -14,11 +14,13 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.assessments.models import RiskFlag
 from coexist.audit.models import Channel
 from coexist.care import services
@@ -32,7 +34,6 @@ from coexist.care.selectors import (
     organisations_of,
     team_leader_list,
 )
-from coexist.care.views import follow_up_url
 from coexist.engagement.models import FollowUp
 from coexist.interop.problems import ERRORS
 from coexist.people.models import Person
@@ -180,12 +181,6 @@ class TeamWorklistOut(Schema):
     overdue_follow_ups: list[FollowUpSummary]
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _staff_ref(user: User) -> StaffRef:
     return StaffRef(id=user.public_id, name=user.display_name)
 
@@ -232,7 +227,7 @@ def _episode_out(episode: EpisodeOfCare, care_team: list[CareTeamMember] | None 
 
 def _open_person(request: HttpRequest, person_id: UUID, detail: str) -> OpenedRecord:
     try:
-        record = person_open(viewer=_staff(request), public_id=person_id, channel=Channel.API, detail=detail)
+        record = person_open(viewer=staff_of(request), public_id=person_id, channel=Channel.API, detail=detail)
     except Person.DoesNotExist as exc:
         raise Http404("No person with that id.") from exc
     if not record.can_read(RecordPart.EPISODES):
@@ -244,7 +239,7 @@ def _open_person(request: HttpRequest, person_id: UUID, detail: str) -> OpenedRe
 
 def _open_episode(request: HttpRequest, episode_id: UUID, detail: str) -> tuple[OpenedRecord, EpisodeOfCare]:
     try:
-        return episode_get(viewer=_staff(request), public_id=episode_id, channel=Channel.API, detail=detail)
+        return episode_get(viewer=staff_of(request), public_id=episode_id, channel=Channel.API, detail=detail)
     except EpisodeOfCare.DoesNotExist as exc:
         raise Http404("No episode of care with that id.") from exc
 
@@ -297,7 +292,7 @@ def add_care_team_member(request: HttpRequest, person_id: UUID, payload: CareTea
         user=user,
         role=payload.role,
         started_on=payload.started_on,
-        by=_staff(request),
+        by=staff_of(request),
         channel=Channel.API,
     )
     return Status(201, _member_out(member))
@@ -312,7 +307,7 @@ def end_care_team_member(request: HttpRequest, member_id: UUID, payload: CareTea
     member = CareTeamMember.objects.select_related("person", "user", "episode").filter(public_id=member_id).first()
     if member is None:
         raise Http404("No care team place with that id.")
-    ended = services.care_team_end(member=member, ended_on=payload.ended_on, by=_staff(request), channel=Channel.API)
+    ended = services.care_team_end(member=member, ended_on=payload.ended_on, by=staff_of(request), channel=Channel.API)
     return _member_out(ended)
 
 
@@ -335,7 +330,7 @@ def assign_coordinator(request: HttpRequest, episode_id: UUID, payload: Coordina
         raise Http404("No episode of care with that id.")
     coordinator = _staff_member(payload.coordinator, "coordinator")
     services.episode_assign_coordinator(
-        episode=episode, coordinator=coordinator, by=_staff(request), channel=Channel.API
+        episode=episode, coordinator=coordinator, by=staff_of(request), channel=Channel.API
     )
     record, updated = _open_episode(request, episode_id, "POST coordinator (response)")
     return _episode_out(updated, care_team_of(record, episode=updated, include_ended=True))
@@ -363,7 +358,7 @@ def _follow_up(follow_up: FollowUp, now: datetime) -> FollowUpSummary:
         due_at=follow_up.due_at,
         overdue_minutes=max(0, int((now - follow_up.due_at).total_seconds() // 60)),
         owner=_staff_ref(owner) if owner else None,
-        url=follow_up_url(follow_up.public_id, follow_up.person.public_id),
+        url=reverse("engagement:follow-up", args=[follow_up.public_id]),
     )
 
 
@@ -412,4 +407,4 @@ def _worklist_out(worklist: TeamWorklist) -> TeamWorklistOut:
     ),
 )
 def get_team_leader_list(request: HttpRequest) -> list[TeamWorklistOut]:
-    return [_worklist_out(w) for w in team_leader_list(viewer=_staff(request), channel=Channel.API)]
+    return [_worklist_out(w) for w in team_leader_list(viewer=staff_of(request), channel=Channel.API)]

@@ -15,17 +15,10 @@ from coexist.care.models import CareTeamMember, EpisodeOfCare, EpisodeStatus
 from coexist.care.rules import CARE_TEAM_ROLES, coordinator_refusal
 from coexist.organisations.models import Membership, Role, Team
 from coexist.people.models import Person
-from coexist.people.permissions import AccessRefused, may, require
+from coexist.people.permissions import confirm_still_visible, require
 from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
 from coexist.referrals.models import Referral
-
-
-def _confirm_still_visible(*, user: User, person: Person) -> None:
-    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
-    decision = may(user, person, Action.READ)
-    if not decision.allowed:
-        raise AccessRefused(decision)
 
 
 def episode_open(
@@ -120,7 +113,7 @@ def episode_assign_coordinator(
                 started_on=today,
                 added_by=by,
             )
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         was = f" (was {previous.display_name})" if previous is not None else ""
         log_write(
             by=by,
@@ -173,7 +166,7 @@ def care_team_add(
         member = CareTeamMember.objects.create(
             person=person, episode=episode, user=user, role=role, started_on=start, added_by=by
         )
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         log_write(
             by=by,
             person=person,

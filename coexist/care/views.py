@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.care import services
 from coexist.care.forms import CareTeamAddForm, CareTeamEndForm, CoordinatorForm
@@ -35,37 +35,13 @@ from coexist.people.selectors import OpenedRecord, person_open
 _READ_ONLY = AccessDecision(False, "You may read this record but not change this part of it.")
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _link(names: tuple[str, ...], args: list[object], fallback: str) -> str:
-    """The first of these URL names that exists (pages other apps are building), else a plain path."""
-    for name in names:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return fallback
-
-
-def follow_up_url(follow_up_id: UUID, person_id: UUID) -> str:
-    """R6: where a missed appointment is followed up: the follow-up itself, else the person's appointments."""
-    for name, args in (("engagement:follow-up", [follow_up_id]), ("engagement:person", [person_id])):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return f"/appointments/people/{person_id}/"
-
-
 def _episode(
     request: HttpRequest, public_id: UUID, detail: str, *, to_change: bool = False
 ) -> tuple[OpenedRecord, EpisodeOfCare]:
     try:
-        record, episode = episode_get(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
+        record, episode = episode_get(
+            viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=detail
+        )
     except EpisodeOfCare.DoesNotExist as exc:
         raise Http404("No such episode of care") from exc
     if to_change and not record.can_write(RecordPart.EPISODES):
@@ -76,7 +52,9 @@ def _episode(
 @login_required
 def person_episodes(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
-        record = person_open(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail="episodes page")
+        record = person_open(
+            viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail="episodes page"
+        )
     except Person.DoesNotExist as exc:
         raise Http404("No such person") from exc
     if not record.can_read(RecordPart.EPISODES):
@@ -98,7 +76,7 @@ def episode_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     record, episode = _episode(request, public_id, "episode page")
     referral_url = None
     if episode.referral is not None:
-        referral_url = _link(("referrals:detail",), [episode.referral.public_id], "") or None
+        referral_url = reverse("referrals:detail", args=[episode.referral.public_id])
     context = {
         "record": record,
         "person": record.person,
@@ -124,7 +102,7 @@ def episode_coordinator(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if form.is_valid():
         try:
             services.episode_assign_coordinator(
-                episode=episode, coordinator=form.chosen(), by=_staff(request), channel=Channel.PAGE
+                episode=episode, coordinator=form.chosen(), by=staff_of(request), channel=Channel.PAGE
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -150,7 +128,7 @@ def care_team_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 user=form.chosen(),
                 role=form.cleaned_data["role"],
                 started_on=form.cleaned_data["started_on"],
-                by=_staff(request),
+                by=staff_of(request),
                 channel=Channel.PAGE,
             )
         except ValidationError as exc:
@@ -165,7 +143,7 @@ def care_team_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def care_team_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         record, member = care_team_member_get(
-            viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail="end care team place form"
+            viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail="end care team place form"
         )
     except CareTeamMember.DoesNotExist as exc:
         raise Http404("No such care team place") from exc
@@ -182,7 +160,7 @@ def care_team_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = CareTeamEndForm(request.POST)
     if form.is_valid():
         try:
-            services.care_team_end(member=member, ended_on=form.end_date(), by=_staff(request), channel=Channel.PAGE)
+            services.care_team_end(member=member, ended_on=form.end_date(), by=staff_of(request), channel=Channel.PAGE)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -194,20 +172,5 @@ def care_team_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def team_leader(request: HttpRequest) -> HttpResponse:
     """R3, R6, R13, R15: what the teams you lead must put right, each row linking to the action that clears it."""
-    worklists = team_leader_list(viewer=_staff(request), channel=Channel.PAGE)
-    for worklist in worklists:
-        for episode in worklist.without_screen:
-            episode.audit_url = _link(  # type: ignore[attr-defined]
-                ("instruments:complete",),
-                [episode.person.public_id, "audit"],
-                f"/measures/{episode.person.public_id}/audit/",
-            )
-        for flag in worklist.overdue_flags:
-            flag.review_url = _link(  # type: ignore[attr-defined]
-                ("assessments:flag-review",),
-                [flag.public_id],
-                reverse("people:detail", args=[flag.person.public_id]),
-            )
-        for follow_up in worklist.overdue_follow_ups:
-            follow_up.follow_up_url = follow_up_url(follow_up.public_id, follow_up.person.public_id)  # type: ignore[attr-defined]
+    worklists = team_leader_list(viewer=staff_of(request), channel=Channel.PAGE)
     return render(request, "care/team_leader.html", {"worklists": worklists})

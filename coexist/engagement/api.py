@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.engagement import services
 from coexist.engagement.models import ActionKind, ActionResult, Appointment, FollowUp, FollowUpAction, Mode
@@ -131,12 +132,6 @@ class ActionIn(Schema):
     note: Text2000 = ""
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _worker(user: User | None) -> WorkerOut | None:
     return WorkerOut(id=user.public_id, name=user.display_name) if user is not None else None
 
@@ -221,7 +216,7 @@ def _appointment_or_404(appointment_id: UUID) -> Appointment:
 )
 def list_appointments(request: HttpRequest, person_id: UUID) -> list[AppointmentOut]:
     found = appointments_of(
-        viewer=_staff(request), person=_person_or_404(person_id), channel=Channel.API, detail="GET appointments"
+        viewer=staff_of(request), person=_person_or_404(person_id), channel=Channel.API, detail="GET appointments"
     )
     rows = sorted([*found.upcoming, *found.past], key=lambda a: (a.starts_at, a.pk))
     return [_appointment_out(a) for a in rows]
@@ -230,7 +225,7 @@ def list_appointments(request: HttpRequest, person_id: UUID) -> list[Appointment
 @router.post("/people/{person_id}", response={201: AppointmentOut, **ERRORS}, summary="Book an appointment")
 def book_appointment(request: HttpRequest, person_id: UUID, payload: AppointmentIn) -> Status[AppointmentOut]:
     person = _person_or_404(person_id)
-    me = _staff(request)
+    me = staff_of(request)
     open_appointments_record(viewer=me, person=person, channel=Channel.API, detail="book appointment", to_change=True)
     starts_at = check_starts_at(payload.starts_at)
     staff = worker_named(person, me, payload.staff, "staff") if payload.staff else me
@@ -263,7 +258,7 @@ def record_outcome(request: HttpRequest, appointment_id: UUID, payload: OutcomeI
         outcome=payload.outcome,
         plan_reviewed=payload.plan_reviewed,
         plan_change=payload.plan_change,
-        by=_staff(request),
+        by=staff_of(request),
         channel=Channel.API,
     )
     return _appointment_out(recorded)
@@ -287,7 +282,7 @@ def record_follow_up_action(request: HttpRequest, follow_up_id: UUID, payload: A
         kind=payload.kind,
         result=payload.result,
         note=payload.note,
-        by=_staff(request),
+        by=staff_of(request),
         channel=Channel.API,
     )
     follow_up = FollowUp.objects.select_related("appointment", "person", "task__assigned_to").get(pk=follow_up.pk)

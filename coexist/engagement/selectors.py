@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from coexist.accounts.models import User
@@ -59,7 +60,10 @@ def appointments_of(*, viewer: User, person: Person, channel: Channel, detail: s
     record = open_appointments_record(viewer=viewer, person=person, channel=channel, detail=detail)
     rows = list(
         Appointment.objects.filter(person=person)
-        .select_related("staff", "second_staff", "service", "follow_up__task__assigned_to")
+        .select_related(
+            "person", "episode", "staff", "second_staff", "service", "follow_up__person", "follow_up__task__assigned_to"
+        )
+        .prefetch_related(Prefetch("follow_up__actions", queryset=FollowUpAction.objects.select_related("by")))
         .order_by("starts_at", "pk")
     )
     now = timezone.now()
@@ -75,6 +79,9 @@ def appointments_of(*, viewer: User, person: Person, channel: Channel, detail: s
 
 
 def follow_up_actions(follow_up: FollowUp) -> list[FollowUpAction]:
+    """The follow-up's actions, from the prefetch `appointments_of` made when there is one."""
+    if "actions" in getattr(follow_up, "_prefetched_objects_cache", {}):
+        return list(follow_up.actions.all())
     return list(follow_up.actions.select_related("by"))
 
 

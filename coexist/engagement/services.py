@@ -34,20 +34,13 @@ from coexist.engagement.models import (
 from coexist.engagement.rules import Attendance, PlanReview, RiskLevel
 from coexist.organisations.models import Service
 from coexist.people.models import Person
-from coexist.people.permissions import AccessRefused, may, require
+from coexist.people.permissions import confirm_still_visible, may, require
 from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
 from coexist.tasks.models import Priority, Task
 from coexist.tasks.services import task_complete, task_create
 
 _PARTS = [RecordPart.EPISODES]
-
-
-def _confirm_still_visible(*, user: User, person: Person) -> None:
-    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
-    decision = may(user, person, Action.READ)
-    if not decision.allowed:
-        raise AccessRefused(decision)
 
 
 def appointment_book(
@@ -92,7 +85,7 @@ def appointment_book(
         )
         appointment._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
         appointment.save()
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         log_write(
             by=by,
             person=person,
@@ -214,7 +207,7 @@ def appointment_record_outcome(
                 basis=decision.basis,
                 how=f"Seen at the appointment on {when:%d %b %Y %H:%M} ({locked.get_status_display().lower()}).",
             )
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         log_write(by=by, person=person, parts=_PARTS, basis=decision.basis, channel=channel, detail=detail)
     return locked
 
@@ -279,7 +272,7 @@ def follow_up_record_action(
             _mark_loss_of_contact_if_due(
                 person=person, episode=locked.appointment.episode, by=by, channel=channel, basis=decision.basis
             )
-        _confirm_still_visible(user=by, person=person)
+        confirm_still_visible(user=by, person=person)
         log_write(by=by, person=person, parts=_PARTS, basis=decision.basis, channel=channel, detail=detail)
     follow_up.refresh_from_db()
     return action
@@ -406,7 +399,7 @@ def _resolve_loss_of_contact(
     loss.resolved_by = by
     loss.resolved_how = how
     loss.save(update_fields=["resolved_at", "resolved_by", "resolved_how"])
-    for task in loss.notices.open():
+    for task in Task.objects.open().filter(pk__in=loss.notices.values("pk")):
         task_complete(task=task, by=by, outcome=f"Contact regained. {how}", channel=channel)
     log_write(
         by=by, person=person, parts=_PARTS, basis=basis, channel=channel, detail=f"resolved loss of contact: {how}"

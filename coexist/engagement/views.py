@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.engagement import services
 from coexist.engagement.forms import BookForm, FollowUpActionForm, OutcomeForm
@@ -28,12 +28,6 @@ from coexist.engagement.selectors import (
 )
 from coexist.forms import add_service_errors
 from coexist.people.models import Person
-
-
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _person(public_id: UUID) -> Person:
@@ -65,7 +59,7 @@ def _when(moment: object) -> str:
 def person_appointments(request: HttpRequest, person_id: UUID) -> HttpResponse:
     """A person's appointments, upcoming and past, with open follow-ups (overdue marked)."""
     found = appointments_of(
-        viewer=_staff(request), person=_person(person_id), channel=Channel.PAGE, detail="appointments page"
+        viewer=staff_of(request), person=_person(person_id), channel=Channel.PAGE, detail="appointments page"
     )
     return render(
         request,
@@ -77,7 +71,7 @@ def person_appointments(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @login_required
 def appointment_book(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = _person(person_id)
-    me = _staff(request)
+    me = staff_of(request)
     open_appointments_record(
         viewer=me, person=person, channel=Channel.PAGE, detail="book appointment form", to_change=True
     )
@@ -119,7 +113,7 @@ def appointment_outcome(request: HttpRequest, public_id: UUID) -> HttpResponse:
     appointment = _appointment(public_id)
     person = appointment.person
     open_appointments_record(
-        viewer=_staff(request), person=person, channel=Channel.PAGE, detail="appointment outcome form", to_change=True
+        viewer=staff_of(request), person=person, channel=Channel.PAGE, detail="appointment outcome form", to_change=True
     )
     context = {"person": person, "appointment": appointment}
     if request.method != "POST":
@@ -133,7 +127,7 @@ def appointment_outcome(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 plan_reviewed=form.cleaned_data["plan_reviewed"],
                 plan_change=form.cleaned_data["plan_change"],
-                by=_staff(request),
+                by=staff_of(request),
                 channel=Channel.PAGE,
             )
         except ValidationError as exc:
@@ -159,7 +153,7 @@ def follow_up_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = follow_up.person
     posting = request.method == "POST"
     record = open_appointments_record(
-        viewer=_staff(request),
+        viewer=staff_of(request),
         person=person,
         channel=Channel.PAGE,
         detail="record follow-up action" if posting else "follow-up page",
@@ -180,7 +174,7 @@ def follow_up_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if form.is_valid():
         try:
             action = services.follow_up_record_action(
-                follow_up=follow_up, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data
+                follow_up=follow_up, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

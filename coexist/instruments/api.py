@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict, StrictInt
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.assessments.models import JointAssessment
 from coexist.audit.models import Channel
 from coexist.instruments import selectors, services
@@ -143,12 +143,6 @@ class ResponseIn(Schema):
     completed_at: datetime | None = None
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _definition_out(instrument: Instrument) -> DefinitionOut:
     return DefinitionOut(
         code=instrument.code,
@@ -265,7 +259,7 @@ def create_response(request: HttpRequest, payload: ResponseIn) -> Status[Respons
             person=person,
             instrument_code=payload.instrument,
             answers=payload.answers,
-            by=_staff(request),
+            by=staff_of(request),
             channel=Channel.API,
             assessment=assessment,
             completed_at=payload.completed_at,
@@ -299,7 +293,7 @@ def create_response(request: HttpRequest, payload: ResponseIn) -> Status[Respons
 )
 def list_responses(request: HttpRequest, person_id: UUID) -> list[ResponseOut]:
     person = _person_or_404(person_id)
-    responses = selectors.instrument_responses_for(viewer=_staff(request), person=person, channel=Channel.API)
+    responses = selectors.instrument_responses_for(viewer=staff_of(request), person=person, channel=Channel.API)
     return [ResponseOut(**_response_fields(r)) for r in responses]  # type: ignore[arg-type]
 
 
@@ -307,7 +301,7 @@ def list_responses(request: HttpRequest, person_id: UUID) -> list[ResponseOut]:
 def get_response(request: HttpRequest, response_id: UUID) -> ResponseOut:
     try:
         response = selectors.instrument_response_open(
-            viewer=_staff(request), public_id=response_id, channel=Channel.API
+            viewer=staff_of(request), public_id=response_id, channel=Channel.API
         )
     except InstrumentResponse.DoesNotExist as exc:
         raise Http404("No recorded measure with that id.") from exc

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.assessments.models import JointAssessment, RiskKind
 from coexist.audit.models import Channel
 from coexist.forms import add_service_errors
@@ -22,12 +22,6 @@ from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused, decide_parts
 from coexist.people.rules import AccessDecision, Action, RecordPart
 from coexist.people.selectors import person_open
-
-
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _instrument(code: str) -> Instrument:
@@ -59,7 +53,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def person_measures(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A person's recorded measures the viewer may read, and the measures they may record."""
-    user = _staff(request)
+    user = staff_of(request)
     person = _person(public_id)
     responses = selectors.instrument_responses_for(viewer=user, person=person, channel=Channel.PAGE)
     writable = {
@@ -99,7 +93,7 @@ def response_new(request: HttpRequest, public_id: UUID, code: str) -> HttpRespon
     instrument = _instrument(code)
     try:
         record = person_open(
-            viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=f"{instrument.short_name} form"
+            viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=f"{instrument.short_name} form"
         )
     except Person.DoesNotExist as exc:
         raise Http404("No such person") from exc
@@ -117,7 +111,7 @@ def response_new(request: HttpRequest, public_id: UUID, code: str) -> HttpRespon
                 person=person,
                 instrument_code=instrument.code,
                 answers=form.answers(),
-                by=_staff(request),
+                by=staff_of(request),
                 channel=Channel.PAGE,
                 assessment=assessment,
             )
@@ -133,7 +127,7 @@ def response_result(request: HttpRequest, response_id: UUID) -> HttpResponse:
     """A recorded measure: its scores, band and version, and a warning if it raised a risk flag (R15)."""
     try:
         response: InstrumentResponse = selectors.instrument_response_open(
-            viewer=_staff(request), public_id=response_id, channel=Channel.PAGE
+            viewer=staff_of(request), public_id=response_id, channel=Channel.PAGE
         )
     except InstrumentResponse.DoesNotExist as exc:
         raise Http404("No such measure") from exc

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.interop.problems import ERRORS
 from coexist.interop.schemas import Postcode, Text32, Text100, Text200, Text254, Text2000
@@ -194,12 +194,6 @@ class ConsentWithdrawIn(Schema):
     note: Text2000 = ""
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _carer_out(c: Carer) -> CarerOut:
     return CarerOut(
         id=c.public_id,
@@ -285,7 +279,7 @@ def _person_or_404(person_id: UUID) -> Person:
 
 def _open(request: HttpRequest, person_id: UUID, detail: str) -> OpenedRecord:
     try:
-        return person_open(viewer=_staff(request), public_id=person_id, channel=Channel.API, detail=detail)
+        return person_open(viewer=staff_of(request), public_id=person_id, channel=Channel.API, detail=detail)
     except Person.DoesNotExist as exc:
         raise Http404("No person with that id.") from exc
 
@@ -296,7 +290,7 @@ def list_people(
     q: Text100 = Query("", description="Name, NHS number or date of birth. Empty: your caseload."),  # type: ignore[type-arg]
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
 ) -> list[Person]:
-    return people_find(viewer=_staff(request), query=q, channel=Channel.API, limit=limit)
+    return people_find(viewer=staff_of(request), query=q, channel=Channel.API, limit=limit)
 
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="A person's record, as you may see it")
@@ -311,14 +305,14 @@ def patch_person(request: HttpRequest, person_id: UUID, payload: PersonPatch) ->
         if value is None and name not in _NULLABLE:
             raise ValidationError({name: "This field cannot be empty."})
     person = _person_or_404(person_id)
-    services.person_update(person=person, by=_staff(request), changes=changes, channel=Channel.API)
+    services.person_update(person=person, by=staff_of(request), changes=changes, channel=Channel.API)
     return _person_out(_open(request, person_id, "PATCH person (response)"))
 
 
 @router.post("/{person_id}/carers", response={201: CarerOut, **ERRORS}, summary="Record a carer or family member")
 def create_carer(request: HttpRequest, person_id: UUID, payload: CarerIn) -> Status[CarerOut]:
     person = _person_or_404(person_id)
-    carer = services.carer_add(person=person, by=_staff(request), channel=Channel.API, **payload.model_dump())
+    carer = services.carer_add(person=person, by=staff_of(request), channel=Channel.API, **payload.model_dump())
     return Status(201, _carer_out(carer))
 
 
@@ -331,7 +325,7 @@ def offer_carer_assessment(
     request: HttpRequest, person_id: UUID, carer_id: UUID, payload: CarerAssessmentOfferIn
 ) -> Status[CarerAssessmentOut]:
     offer = services.carer_assessment_offer(
-        carer=_carer_or_404(person_id, carer_id), by=_staff(request), channel=Channel.API, **payload.model_dump()
+        carer=_carer_or_404(person_id, carer_id), by=staff_of(request), channel=Channel.API, **payload.model_dump()
     )
     return Status(201, _carer_assessment_out(offer))
 
@@ -349,7 +343,7 @@ def record_carer_assessment_outcome(
     if offer is None:
         raise Http404("No carer's assessment with that id for this carer.")
     offer = services.carer_assessment_record_outcome(
-        offer=offer, by=_staff(request), channel=Channel.API, **payload.model_dump()
+        offer=offer, by=staff_of(request), channel=Channel.API, **payload.model_dump()
     )
     return _carer_assessment_out(offer)
 
@@ -365,7 +359,7 @@ def create_consent(request: HttpRequest, person_id: UUID, payload: ConsentIn) ->
         raise ValidationError({"carer": "No carer with that id is recorded for this person."})
     consent = services.consent_record(
         person=person,
-        by=_staff(request),
+        by=staff_of(request),
         organisation=organisation,
         carer=carer,
         parts=payload.parts,
@@ -390,7 +384,7 @@ def withdraw_consent(request: HttpRequest, person_id: UUID, consent_id: UUID, pa
         raise Http404("No consent with that id for that person.")
     updated = services.consent_withdraw(
         consent=consent,
-        by=_staff(request),
+        by=staff_of(request),
         withdrawn_on=payload.withdrawn_on,
         note=payload.note,
         channel=Channel.API,

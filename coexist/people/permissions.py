@@ -151,3 +151,10 @@ def caseload_of(user: User | AnonymousUser, *, on: date | None = None) -> QueryS
     if not rel.clinical_memberships.exists():
         return Person.objects.none()
     return Person.objects.filter(pk__in=rel.care_team.values("person_id"))
+
+
+def confirm_still_visible(*, user: User, person: Person) -> None:
+    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
+    decision = may(user, person, Action.READ)
+    if not decision.allowed:
+        raise AccessRefused(decision)

@@ -16,7 +16,7 @@ from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import access_log_append
 from coexist.organisations.models import Organisation
 from coexist.people.models import Carer, CarerAssessment, Consent, Person, normalise_nhs_number
-from coexist.people.permissions import AccessRefused, may, require
+from coexist.people.permissions import AccessRefused, confirm_still_visible, require
 from coexist.people.rules import (
     SHAREABLE_PARTS,
     Action,
@@ -72,13 +72,6 @@ def log_write(*, by: User, person: Person, parts: Iterable[str], basis: str, cha
     )
 
 
-def _confirm_still_visible(*, user: User, person: Person) -> None:
-    """STYLE 4: after a write, inside the transaction, the writer may still see what they wrote."""
-    decision = may(user, person, Action.READ)
-    if not decision.allowed:
-        raise AccessRefused(decision)
-
-
 def person_update(*, person: Person, by: User, changes: Mapping[str, Any], channel: Channel) -> Person:
     """Change fields of a person's record. Raises ValidationError (field -> message) or AccessRefused."""
     unknown = sorted(set(changes) - set(FIELD_PARTS))
@@ -117,7 +110,7 @@ def person_update(*, person: Person, by: User, changes: Mapping[str, Any], chann
             raise ValidationError(errors)
         locked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
         locked.save()
-        _confirm_still_visible(user=by, person=locked)
+        confirm_still_visible(user=by, person=locked)
         log_write(
             by=by,
             person=locked,

@@ -12,7 +12,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.forms import add_service_errors
 from coexist.organisations.models import NON_CLINICAL_ROLES, Role
@@ -34,15 +34,9 @@ from coexist.people.rules import AccessDecision, RecordPart
 from coexist.people.selectors import OpenedRecord, people_find, person_open
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _open(request: HttpRequest, public_id: UUID, detail: str, *, to_change: str | None = None) -> OpenedRecord:
     try:
-        record = person_open(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
+        record = person_open(viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
     except Person.DoesNotExist as exc:
         raise Http404("No such person") from exc
     if to_change is not None and not record.can_write(to_change):
@@ -53,7 +47,7 @@ def _open(request: HttpRequest, public_id: UUID, detail: str, *, to_change: str 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in member of staff's caseload, with search. Non-clinical roles get their own page."""
-    user = _staff(request)
+    user = staff_of(request)
     roles = current_roles(user)
     if not roles - NON_CLINICAL_ROLES:
         if Role.ADMINISTRATOR in roles or user.is_superuser:
@@ -88,7 +82,7 @@ def _edit(
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.person_update(person=person, by=_staff(request), changes=form.cleaned_data, channel=Channel.PAGE)
+            services.person_update(person=person, by=staff_of(request), changes=form.cleaned_data, channel=Channel.PAGE)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -134,7 +128,7 @@ def carer_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = CarerForm(request.POST)
     if form.is_valid():
         try:
-            carer = services.carer_add(person=person, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+            carer = services.carer_add(person=person, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -155,7 +149,7 @@ def consent_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             consent = services.consent_record(
                 person=person,
-                by=_staff(request),
+                by=staff_of(request),
                 organisation=organisation,
                 carer=carer,
                 parts=form.cleaned_data["parts"],
@@ -186,7 +180,7 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: UUID) ->
         try:
             services.consent_withdraw(
                 consent=consent,
-                by=_staff(request),
+                by=staff_of(request),
                 withdrawn_on=form.cleaned_data["withdrawn_on"],
                 note=form.cleaned_data["note"],
                 channel=Channel.PAGE,
@@ -215,7 +209,9 @@ def carer_assessment(request: HttpRequest, public_id: UUID, carer_id: UUID) -> H
     form = CarerAssessmentOfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.carer_assessment_offer(carer=carer, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+            services.carer_assessment_offer(
+                carer=carer, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -240,7 +236,7 @@ def carer_assessment_outcome(request: HttpRequest, public_id: UUID, carer_id: UU
     if request.method == "POST" and form.is_valid():
         try:
             services.carer_assessment_record_outcome(
-                offer=offer, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data
+                offer=offer, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

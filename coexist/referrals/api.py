@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.interop.problems import ERRORS, Problem
 from coexist.interop.schemas import Postcode, Text32, Text100, Text200, Text254, Text2000
@@ -226,12 +226,6 @@ class DropInConvertIn(Schema):
     urgency: UrgencyCode = "routine"
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _summary_fields(r: Referral) -> dict[str, Any]:
     return {
         "id": r.public_id,
@@ -285,7 +279,7 @@ def _referral_out(r: Referral) -> ReferralOut:
 
 def _open(request: HttpRequest, referral_id: UUID, detail: str) -> Referral:
     try:
-        return referral_for_triage(viewer=_staff(request), public_id=referral_id, channel=Channel.API, detail=detail)
+        return referral_for_triage(viewer=staff_of(request), public_id=referral_id, channel=Channel.API, detail=detail)
     except Referral.DoesNotExist as exc:
         raise Http404("No referral with that id.") from exc
 
@@ -327,12 +321,12 @@ def self_refer(request: HttpRequest, payload: SelfReferralIn) -> Status[SelfRefe
 
 @router.get("", response={200: list[ReferralSummary], **ERRORS}, summary="Open referrals to your services (triage)")
 def list_referrals(request: HttpRequest) -> list[ReferralSummary]:
-    return [ReferralSummary(**_summary_fields(r)) for r in triage_queue(viewer=_staff(request), channel=Channel.API)]
+    return [ReferralSummary(**_summary_fields(r)) for r in triage_queue(viewer=staff_of(request), channel=Channel.API)]
 
 
 @router.post("", response={201: ReferralOut, **ERRORS}, summary="Make a referral (staff)")
 def create_referral(request: HttpRequest, payload: StaffReferralIn) -> Status[ReferralOut]:
-    user = _staff(request)
+    user = staff_of(request)
     data = payload.model_dump()
     to_service = _service(data.pop("to_service"), "to_service")
     person_id = data.pop("person")
@@ -374,7 +368,7 @@ def _visit_out(v: DropInVisit) -> DropInVisitOut:
 def create_drop_in_visit(request: HttpRequest, payload: DropInVisitIn) -> Status[DropInVisitOut]:
     visit = services.drop_in_visit_record(
         service=_service(payload.service, "service"),
-        by=_staff(request),
+        by=staff_of(request),
         name_or_alias=payload.name_or_alias,
         year_of_birth=payload.year_of_birth,
         discussed=payload.discussed,
@@ -389,12 +383,12 @@ def create_drop_in_visit(request: HttpRequest, payload: DropInVisitIn) -> Status
 )
 def convert_drop_in_visit(request: HttpRequest, visit_id: UUID, payload: DropInConvertIn) -> Status[ReferralOut]:
     try:
-        visit = drop_in_visit_for(viewer=_staff(request), public_id=visit_id)
+        visit = drop_in_visit_for(viewer=staff_of(request), public_id=visit_id)
     except DropInVisit.DoesNotExist as exc:
         raise Http404("No drop-in visit with that id at your services.") from exc
     referral = services.drop_in_visit_convert(
         visit=visit,
-        by=_staff(request),
+        by=staff_of(request),
         to_service=_service(payload.to_service, "to_service"),
         reason=payload.reason,
         urgency=payload.urgency,
@@ -414,7 +408,7 @@ def get_referral(request: HttpRequest, referral_id: UUID) -> ReferralOut:
 )
 def get_duplicates(request: HttpRequest, referral_id: UUID) -> list[CandidateOut]:
     referral = _open(request, referral_id, "duplicate check")
-    people = duplicates_for_triage(viewer=_staff(request), referral=referral, channel=Channel.API)
+    people = duplicates_for_triage(viewer=staff_of(request), referral=referral, channel=Channel.API)
     return [
         CandidateOut(
             id=p.public_id,
@@ -431,7 +425,7 @@ def get_duplicates(request: HttpRequest, referral_id: UUID) -> list[CandidateOut
 def triage(request: HttpRequest, referral_id: UUID, payload: TriageIn) -> ReferralOut:
     referral = _open(request, referral_id, "triage referral")
     services.referral_triage(
-        referral=referral, by=_staff(request), urgency=payload.urgency, note=payload.note, channel=Channel.API
+        referral=referral, by=staff_of(request), urgency=payload.urgency, note=payload.note, channel=Channel.API
     )
     return _reread(request, referral, "triage referral (response)")
 
@@ -442,7 +436,7 @@ def link(request: HttpRequest, referral_id: UUID, payload: LinkIn) -> ReferralOu
     person = Person.objects.filter(public_id=payload.person).first()
     if person is None:
         raise ValidationError({"person": "No person with that id."})
-    services.referral_link_person(referral=referral, person=person, by=_staff(request), channel=Channel.API)
+    services.referral_link_person(referral=referral, person=person, by=staff_of(request), channel=Channel.API)
     return _reread(request, referral, "link referral (response)")
 
 
@@ -455,7 +449,7 @@ def accept(request: HttpRequest, referral_id: UUID, payload: AcceptIn) -> Accept
         if team is None:
             raise ValidationError({"team": "No team with that id."})
     episode = services.referral_accept(
-        referral=referral, by=_staff(request), team=team, note=payload.note, channel=Channel.API
+        referral=referral, by=staff_of(request), team=team, note=payload.note, channel=Channel.API
     )
     return AcceptOut(referral=_created_out(referral), episode=episode.public_id)
 
@@ -475,7 +469,7 @@ def decline(request: HttpRequest, referral_id: UUID, payload: DeclineIn) -> Refe
     onward = _service(payload.onward_service, "onward_service") if payload.onward_service else None
     services.referral_decline(
         referral=referral,
-        by=_staff(request),
+        by=staff_of(request),
         reason=payload.reason,
         onward_referral=payload.onward_referral,
         onward_service=onward,
@@ -494,7 +488,7 @@ def redirect(request: HttpRequest, referral_id: UUID, payload: RedirectIn) -> St
     referral = _open(request, referral_id, "redirect referral")
     onward = services.referral_redirect(
         referral=referral,
-        by=_staff(request),
+        by=staff_of(request),
         to_service=_service(payload.to_service, "to_service"),
         note=payload.note,
         channel=Channel.API,
@@ -505,14 +499,14 @@ def redirect(request: HttpRequest, referral_id: UUID, payload: RedirectIn) -> St
 @router.post("/{referral_id}/cancel", response={200: ReferralOut, **ERRORS}, summary="Cancel (made in error)")
 def cancel(request: HttpRequest, referral_id: UUID, payload: CloseIn) -> ReferralOut:
     referral = _find(referral_id)
-    services.referral_cancel(referral=referral, by=_staff(request), note=payload.note, channel=Channel.API)
+    services.referral_cancel(referral=referral, by=staff_of(request), note=payload.note, channel=Channel.API)
     return _created_out(referral)
 
 
 @router.post("/{referral_id}/withdraw", response={200: ReferralOut, **ERRORS}, summary="The person withdrew it")
 def withdraw(request: HttpRequest, referral_id: UUID, payload: CloseIn) -> ReferralOut:
     referral = _open(request, referral_id, "withdraw referral")
-    services.referral_withdraw(referral=referral, by=_staff(request), note=payload.note, channel=Channel.API)
+    services.referral_withdraw(referral=referral, by=staff_of(request), note=payload.note, channel=Channel.API)
     return _created_out(referral)
 
 

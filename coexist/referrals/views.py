@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import access_log_append
 from coexist.forms import add_service_errors
@@ -50,12 +51,6 @@ from coexist.referrals.selectors import (
 
 SESSION_REFERENCE = "self_referral_reference"
 PEOPLE_CHOICE_LIMIT = 200
-
-
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 # --- Public: self-referral (R12) -------------------------------------------------------------
@@ -98,7 +93,7 @@ def self_refer_sent(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The triage queue: open referrals to the viewer's services, urgent first, then oldest."""
-    user = _staff(request)
+    user = staff_of(request)
     referrals = triage_queue(viewer=user, channel=Channel.PAGE)
     now = timezone.now()
     rows = [(r, (now - r.received_at).days) for r in referrals]
@@ -127,7 +122,7 @@ def _people_to_choose(user: User) -> list[Any]:
 
 @login_required
 def referral_new(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_of(request)
     require_clinical(user)
     people = _people_to_choose(user)
     if request.method != "POST":
@@ -154,7 +149,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 def _referral(request: HttpRequest, public_id: UUID, detail: str) -> Referral:
     try:
-        return referral_for_triage(viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
+        return referral_for_triage(viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=detail)
     except Referral.DoesNotExist as exc:
         raise Http404("No such referral") from exc
 
@@ -162,7 +157,7 @@ def _referral(request: HttpRequest, public_id: UUID, detail: str) -> Referral:
 @login_required
 def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The triage page: what was sent, likely duplicates to link, the actions, the history."""
-    user = _staff(request)
+    user = staff_of(request)
     referral = _referral(request, public_id, "triage page")
     candidates = duplicates_for_triage(viewer=user, referral=referral, channel=Channel.PAGE)
     return render(
@@ -187,7 +182,7 @@ def referral_triage(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = TriageForm(request.POST)
     if form.is_valid():
         try:
-            services.referral_triage(referral=referral, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data)
+            services.referral_triage(referral=referral, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -200,7 +195,7 @@ def referral_triage(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 @login_required
 def referral_link(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _staff(request)
+    user = staff_of(request)
     referral = _referral(request, public_id, "link referral to person")
     candidates = duplicates_for_triage(viewer=user, referral=referral, channel=Channel.PAGE)
     form = LinkForm(request.POST, candidates=candidates)
@@ -236,7 +231,7 @@ def referral_create_person(request: HttpRequest, public_id: UUID) -> HttpRespons
     if form.is_valid():
         try:
             person = services.referral_create_person(
-                referral=referral, by=_staff(request), channel=Channel.PAGE, **form.cleaned_data
+                referral=referral, by=staff_of(request), channel=Channel.PAGE, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -248,7 +243,7 @@ def referral_create_person(request: HttpRequest, public_id: UUID) -> HttpRespons
 
 @login_required
 def referral_accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _staff(request)
+    user = staff_of(request)
     referral = _referral(request, public_id, "accept referral form")
     page = {
         "title": "Accept referral",
@@ -293,7 +288,7 @@ def referral_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             services.referral_decline(
                 referral=referral,
-                by=_staff(request),
+                by=staff_of(request),
                 reason=form.cleaned_data["reason"],
                 onward_referral=form.cleaned_data["onward_referral"],
                 onward_service=form.chosen_service(),
@@ -323,7 +318,7 @@ def referral_redirect(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             onward = services.referral_redirect(
                 referral=referral,
-                by=_staff(request),
+                by=staff_of(request),
                 to_service=form.chosen_service(),
                 note=form.cleaned_data["note"],
                 channel=Channel.PAGE,
@@ -346,7 +341,7 @@ def referral_close(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if form.is_valid():
         close = services.referral_withdraw if form.cleaned_data["outcome"] == "withdrawn" else services.referral_cancel
         try:
-            close(referral=referral, by=_staff(request), note=form.cleaned_data["note"], channel=Channel.PAGE)
+            close(referral=referral, by=staff_of(request), note=form.cleaned_data["note"], channel=Channel.PAGE)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -360,13 +355,13 @@ def referral_close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 def drop_in_list(request: HttpRequest) -> HttpResponse:
-    visits = list(drop_in_visits_for(viewer=_staff(request))[:200])
+    visits = list(drop_in_visits_for(viewer=staff_of(request))[:200])
     return render(request, "referrals/drop_in_list.html", {"visits": visits})
 
 
 @login_required
 def drop_in_new(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_of(request)
     require_clinical(user)
     choices = list(services_of(user).select_related("organisation").order_by("name"))
     page = {
@@ -397,7 +392,7 @@ def drop_in_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def drop_in_convert(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _staff(request)
+    user = staff_of(request)
     try:
         visit = drop_in_visit_for(viewer=user, public_id=public_id)
     except DropInVisit.DoesNotExist as exc:

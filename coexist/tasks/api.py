@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.interop.problems import ERRORS
 from coexist.interop.schemas import Text2000
@@ -54,12 +54,6 @@ class TaskCompleteIn(Schema):
     outcome: Text2000 = Field(..., min_length=1, description="What was done.")
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _task_out(task: Task) -> TaskOut:
     return TaskOut(
         id=task.public_id,
@@ -85,7 +79,7 @@ def _task_out(task: Task) -> TaskOut:
     "", response={200: list[TaskOut], **ERRORS}, summary="Your open tasks: overdue, then most urgent, then soonest"
 )
 def list_my_tasks(request: HttpRequest) -> list[TaskOut]:
-    tasks = tasks_mine(viewer=_staff(request), channel=Channel.API)
+    tasks = tasks_mine(viewer=staff_of(request), channel=Channel.API)
     return [_task_out(task) for task in tasks]
 
 
@@ -94,6 +88,6 @@ def complete_task(request: HttpRequest, task_id: UUID, payload: TaskCompleteIn) 
     task = Task.objects.select_related("person").filter(public_id=task_id).first()
     if task is None:
         raise Http404("No task with that id.")
-    done = services.task_complete(task=task, by=_staff(request), outcome=payload.outcome, channel=Channel.API)
+    done = services.task_complete(task=task, by=staff_of(request), outcome=payload.outcome, channel=Channel.API)
     done = Task.objects.select_related("person", "episode", "assigned_to", "assigned_team").get(pk=done.pk)
     return _task_out(done)

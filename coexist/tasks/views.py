@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.forms import add_service_errors
 from coexist.people.permissions import AccessRefused
@@ -22,15 +22,9 @@ from coexist.tasks.models import Task
 from coexist.tasks.selectors import task_get, tasks_mine
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    tasks = tasks_mine(viewer=_staff(request), channel=Channel.PAGE)
+    tasks = tasks_mine(viewer=staff_of(request), channel=Channel.PAGE)
     return render(request, "tasks/mine.html", {"tasks": tasks, "now": timezone.now()})
 
 
@@ -38,7 +32,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def complete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         record, task = task_get(
-            viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail="complete task form"
+            viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail="complete task form"
         )
     except Task.DoesNotExist as exc:
         raise Http404("No such task") from exc
@@ -54,7 +48,7 @@ def complete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if form.is_valid():
         try:
             services.task_complete(
-                task=task, by=_staff(request), outcome=form.cleaned_data["outcome"], channel=Channel.PAGE
+                task=task, by=staff_of(request), outcome=form.cleaned_data["outcome"], channel=Channel.PAGE
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.care.models import CarePlanVersion
 from coexist.care.plans.content import PlanContent
@@ -74,15 +74,9 @@ PDF_RESPONSE = {
 }
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _open(request: HttpRequest, person_id: UUID, detail: str) -> OpenedCarePlan:
     try:
-        return care_plan_open(viewer=_staff(request), public_id=person_id, channel=Channel.API, detail=detail)
+        return care_plan_open(viewer=staff_of(request), public_id=person_id, channel=Channel.API, detail=detail)
     except Person.DoesNotExist as exc:
         raise Http404("No person with that id.") from exc
 
@@ -155,7 +149,7 @@ def create_version(request: HttpRequest, person_id: UUID, payload: VersionIn) ->
     try:
         version = care_plan_save(
             person=person,
-            by=_staff(request),
+            by=staff_of(request),
             content=payload.content,
             based_on_version=payload.based_on_version,
             channel=Channel.API,

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from coexist.accounts.models import User
+from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.care.models import CarePlanVersion, ShareMethod
 from coexist.care.plans.content import CarerSupport, PlanContent
@@ -35,16 +35,10 @@ from coexist.people.permissions import require
 from coexist.people.rules import Action, RecordPart
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _open(request: HttpRequest, public_id: UUID, detail: str, *, also: tuple[str, ...] = ()) -> OpenedCarePlan:
     try:
         return care_plan_open(
-            viewer=_staff(request), public_id=public_id, channel=Channel.PAGE, detail=detail, also=also
+            viewer=staff_of(request), public_id=public_id, channel=Channel.PAGE, detail=detail, also=also
         )
     except Person.DoesNotExist as exc:
         raise Http404("No such person") from exc
@@ -56,7 +50,7 @@ def _require_write(request: HttpRequest, public_id: UUID, detail: str) -> None:
     if person is None:
         raise Http404("No such person")
     require(
-        user=_staff(request), person=person, action=Action.WRITE, parts=[RecordPart.CARE_PLAN],
+        user=staff_of(request), person=person, action=Action.WRITE, parts=[RecordPart.CARE_PLAN],
         channel=Channel.PAGE, detail=detail,
     )  # fmt: skip
 
@@ -141,7 +135,7 @@ def plan_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     typed = editor.content()
     try:
         version = care_plan_save(
-            person=person, by=_staff(request), content=typed, based_on_version=editor.based_on_version,
+            person=person, by=staff_of(request), content=typed, based_on_version=editor.based_on_version,
             channel=Channel.PAGE,
         )  # fmt: skip
     except CarePlanConflict as conflict:
@@ -232,7 +226,7 @@ def plan_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             carer, organisation = recipient_objects(person=person, key=form.cleaned_data["recipient"])
             share = care_plan_share(
-                version=opened.latest, by=_staff(request), method=ShareMethod(form.cleaned_data["method"]),
+                version=opened.latest, by=staff_of(request), method=ShareMethod(form.cleaned_data["method"]),
                 channel=Channel.PAGE, carer=carer, organisation=organisation,
             )  # fmt: skip
         except LookupError:

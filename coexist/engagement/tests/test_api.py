@@ -7,14 +7,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coexist.accounts.models import User
-from coexist.engagement.models import Appointment, FollowUp
+from coexist.engagement.models import Appointment, FollowUp, FollowUpAction
 from coexist.tasks.models import TaskStatus
 from coexist.testing.cast import Cast
-from coexist.testing.factories import EpisodeFactory
+from coexist.testing.factories import EpisodeFactory, FollowUpFactory
 
 Bearer = Callable[[User], dict[str, str]]
 BASE = "/api/v1/appointments"
@@ -91,3 +93,27 @@ def test_da_worker_is_refused_ann(client: Client, cast: Cast, bearer: Bearer) ->
     outcome = send(client, f"{BASE}/{booked['id']}/outcome", {"outcome": "cancelled_by_person"}, headers)
     assert outcome.status_code == 403 and Appointment.objects.get().status == "booked"
     assert client.get(f"{BASE}/people/00000000-0000-4000-8000-000000000000", **headers).status_code == 404
+
+
+def _missed_with_an_action(cast: Cast) -> None:
+    follow_up = FollowUpFactory(
+        appointment__person=cast.ann, appointment__service=cast.cmht, appointment__staff=cast.coordinator
+    )
+    FollowUpAction.objects.create(follow_up=follow_up, kind="call", result="not_reached", by=cast.coordinator)
+
+
+def test_listing_appointments_costs_the_same_queries_however_many_follow_ups(
+    client: Client, cast: Cast, bearer: Bearer
+) -> None:
+    headers = bearer(cast.coordinator)
+    url = f"/api/v1/appointments/people/{cast.ann.public_id}"
+    _missed_with_an_action(cast)
+    client.get(url, **headers)  # the first request with a token also records when it was first used
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url, **headers).status_code == 200
+    for _ in range(3):
+        _missed_with_an_action(cast)
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(url, **headers)
+    assert len([a for a in json.loads(response.content) if a["follow_up"]]) == 4
+    assert len(four) == len(one)
