@@ -23,6 +23,29 @@ class Mode(models.TextChoices):
     HOME_VISIT = "home_visit", "Home visit"
 
 
+class AppointmentSeries(models.Model):
+    """Repeating appointments booked together: the same worker, place and time every `every_days` days.
+
+    Each occurrence is an ordinary Appointment with its own outcome, so a missed one is followed up
+    on its own (R6) and cancelling the rest of a series leaves the past alone."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="appointment_series")
+    every_days = models.PositiveSmallIntegerField()
+    occurrences = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(every_days__range=(1, 91)), name="series_every_1_to_91_days"),
+            models.CheckConstraint(condition=Q(occurrences__range=(2, 52)), name="series_2_to_52_occurrences"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrences} appointments every {self.every_days} days"
+
+
 class Appointment(models.Model):
     """A booked meeting with the person, its attendance outcome and whether the plan was reviewed (R4)."""
 
@@ -49,6 +72,9 @@ class Appointment(models.Model):
     plan_change = models.TextField(blank=True, help_text="What changed in the care plan, when it changed.")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(
+        AppointmentSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    )
 
     history = HistoricalRecords()
 

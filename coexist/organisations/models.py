@@ -72,11 +72,23 @@ class Service(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=ServiceKind.choices)
+    # R6: how many working days a routine missed-appointment follow-up may take in this service;
+    # empty means the setting COEXIST_FOLLOW_UP_WORKING_DAYS.
+    follow_up_working_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Working days to follow up a routine missed appointment; empty for the default.",
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="service_name_unique_in_organisation")
+            models.UniqueConstraint(fields=["organisation", "name"], name="service_name_unique_in_organisation"),
+            models.CheckConstraint(
+                condition=models.Q(follow_up_working_days__isnull=True)
+                | models.Q(follow_up_working_days__range=(1, 20)),
+                name="service_follow_up_working_days_1_to_20",
+            ),
         ]
 
     def __str__(self) -> str:

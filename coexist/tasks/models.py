@@ -67,6 +67,10 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     outcome = models.TextField(blank=True)
+    # Escalation is an event, not a state (DOMAIN): when this overdue duty was raised with a team
+    # leader, and, on the leader's task, which duty it escalates.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalates = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="escalations")
 
     objects = TaskQuerySet.as_manager()
 
