@@ -57,3 +57,20 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+SYSTEM_USERNAME = "coexist-system"
+
+
+def system_user() -> User:
+    """The actor that background jobs (reminders, escalation sweeps) act and are logged as.
+
+    It cannot sign in (no usable password, inactive) and belongs to no team, so the permission
+    function gives it nothing; jobs write only what their rule creates and log it as this actor."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": "Coexist", "last_name": "(automatic)", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
