@@ -91,10 +91,11 @@ class NHSFormMixin:
             css = _INPUT_CLASSES.get(getattr(widget, "input_type", "") or "", "")
             if isinstance(widget, forms.Textarea):
                 css = _INPUT_CLASSES["textarea"]
-            elif isinstance(widget, forms.RadioSelect):
-                css = "nhsuk-radios__input"
+            # CheckboxSelectMultiple is a subclass of RadioSelect in Django, so it is asked about first.
             elif isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 css = "nhsuk-checkboxes__input"
+            elif isinstance(widget, forms.RadioSelect):
+                css = "nhsuk-radios__input"
             elif isinstance(widget, forms.Select):
                 css = _INPUT_CLASSES["select"]
             if css:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "coexist.background",
     "coexist.accounts",
     "coexist.organisations",
     "coexist.people",
@@ -49,9 +50,11 @@ INSTALLED_APPS = [
     "coexist.assessments",
     "coexist.instruments",
     "coexist.engagement",
+    "coexist.timeline",
     "coexist.audit",
     "coexist.interop",
     "coexist.demo",
+    "coexist.notifications",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +204,17 @@ COEXIST_FOLLOW_UP_WORKING_DAYS = env_int("COEXIST_FOLLOW_UP_WORKING_DAYS", 3)
 if COEXIST_FOLLOW_UP_WORKING_DAYS < 1:
     raise ImproperEnvironment("COEXIST_FOLLOW_UP_WORKING_DAYS must be at least 1")
 
+# R11 reminders: console (logs the message) by default; GOV.UK Notify in production. Choosing Notify
+# without a key or template ids stops start-up (coexist.notifications.backends.check_configuration).
+COEXIST_NOTIFICATIONS_BACKEND = env_str(
+    "COEXIST_NOTIFICATIONS_BACKEND", "coexist.notifications.backends.ConsoleBackend"
+)
+COEXIST_NOTIFY_API_KEY = env_str("COEXIST_NOTIFY_API_KEY", "")
+COEXIST_NOTIFY_BASE_URL = env_str("COEXIST_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+COEXIST_NOTIFY_SMS_TEMPLATE_ID = env_str("COEXIST_NOTIFY_SMS_TEMPLATE_ID", "")
+COEXIST_NOTIFY_EMAIL_TEMPLATE_ID = env_str("COEXIST_NOTIFY_EMAIL_TEMPLATE_ID", "")
+COEXIST_NOTIFY_LETTER_TEMPLATE_ID = env_str("COEXIST_NOTIFY_LETTER_TEMPLATE_ID", "")
+
 # Background work: the database-backed worker (`manage.py db_worker`) started by `make run`.
 TASKS = {
     "default": {
@@ -208,6 +222,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# How often the safety-net sweep (R6 escalation and loss of contact, R11 reminders, R7 reviews) runs.
+COEXIST_SWEEP_EVERY = timedelta(seconds=env_int("COEXIST_SWEEP_EVERY_SECONDS", 60))
+if COEXIST_SWEEP_EVERY.total_seconds() < 1:
+    raise ImproperEnvironment("COEXIST_SWEEP_EVERY_SECONDS must be at least 1")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# Deadlines live in the data; the worker's sweep finds what fell due while it was down and catches up.
+$PY manage.py start_background_work
 $PY manage.py db_worker --queue-name default &
 WORKER=$!
 $PY manage.py runserver 127.0.0.1:8000 --skip-checks &

@@ -111,6 +111,29 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     "engagement:book": (302, 200, 403, 403, 403),
     "engagement:outcome": (302, 200, 403, 403, 403),
     "engagement:follow-up": (302, 200, 403, 403, 403),
+    # POST only: cancelling the rest of a repeating series.
+    "engagement:cancel-series": (405, 405, 405, 405, 405),
+    # Case reviews (R7): part of the episodes of care; ann is the coordinator's.
+    "casereviews:schedule": (302, 200, 403, 403, 403),
+    "casereviews:detail": (302, 200, 403, 403, 403),
+    "casereviews:outcome": (302, 200, 403, 403, 403),
+    "casereviews:cancel": (302, 200, 403, 403, 403),
+    # Groups (seed 002, decision 0012): Pathways runs the group, da_worker facilitates a session in two days,
+    # ann is enrolled. The coordinator is not Pathways staff, so sees the list but not the group; da_worker,
+    # as facilitator, may change ann's group attendance (enrol, leave) but nothing else of her record.
+    "groups:list": (302, 200, 200, 200, 200),
+    "groups:detail": (302, 403, 200, 403, 403),
+    "groups:schedule": (302, 403, 200, 403, 403),
+    "groups:enrol": (302, 403, 200, 403, 403),
+    "groups:session": (302, 403, 200, 403, 403),
+    "groups:session-add": (302, 403, 200, 403, 403),
+    "groups:session-edit": (302, 403, 200, 403, 403),
+    "groups:session-cancel": (302, 403, 200, 403, 403),
+    "groups:person-enrol": (302, 200, 200, 403, 403),
+    "groups:leave": (302, 200, 200, 403, 403),
+    # Timeline: ann is the coordinator's; da_worker reads ben by consent and sees only the consented parts.
+    "timeline:person": (302, 200, 403, 403, 403),
+    "timeline:person/consent-only": (302, 200, 200, 403, 403),
 }
 
 
@@ -156,7 +179,7 @@ def _engagement_url(name: str, cast: Cast) -> str:
         person=person, service=cast.cmht, staff=cast.coordinator, starts_at=timezone.now() - timedelta(hours=1),
         by=cast.coordinator, channel=Channel.PAGE,
     )  # fmt: skip
-    if base == "engagement:outcome":
+    if base in ("engagement:outcome", "engagement:cancel-series"):
         return reverse(base, args=[appointment.public_id])
     missed = appointment_record_outcome(
         appointment=appointment, outcome="did_not_attend", plan_reviewed="", by=cast.coordinator, channel=Channel.PAGE
@@ -207,7 +230,54 @@ def _instruments_url(name: str, cast: Cast) -> str:
     return reverse(base)
 
 
+def _groups_url(name: str, cast: Cast) -> str:
+    """A Pathways group with ann enrolled and a session in two days run by da_worker, made here."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coexist.testing.factories import GroupEnrolmentFactory, GroupFactory, GroupSessionFactory
+
+    group = GroupFactory(service=cast.pathways_service, created_by=cast.da_worker)
+    session = GroupSessionFactory(
+        group=group, starts_at=timezone.now() + timedelta(days=2), facilitators=[cast.da_worker]
+    )
+    enrolment = GroupEnrolmentFactory(group=group, person=cast.ann, enrolled_by=cast.coordinator)
+    if name == "groups:list":
+        return reverse(name)
+    if name == "groups:person-enrol":
+        return reverse(name, args=[cast.ann.public_id])
+    if name == "groups:leave":
+        return reverse(name, args=[enrolment.public_id])
+    if name.startswith("groups:session"):
+        return reverse(name, args=[session.public_id])
+    return reverse(name, args=[group.public_id])
+
+
+def _case_review_url(name: str, cast: Cast) -> str:
+    """An open episode of Ann's held by North and a review booked on it for tomorrow, made here."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coexist.audit.models import Channel
+    from coexist.care.reviews.services import case_review_schedule
+
+    episode = EpisodeFactory(person=cast.ann, team=cast.north, opened_by=cast.coordinator)
+    if name == "casereviews:schedule":
+        return reverse(name, args=[episode.public_id])
+    review = case_review_schedule(
+        episode=episode, scheduled_for=timezone.now() + timedelta(days=1), reason="annual", by=cast.coordinator,
+        channel=Channel.PAGE,
+    )  # fmt: skip
+    return reverse(name, args=[review.public_id])
+
+
 def _url(name: str, cast: Cast) -> str:
+    if name.startswith("casereviews:"):
+        return _case_review_url(name, cast)
+    if name.startswith("groups:"):
+        return _groups_url(name, cast)
     if name.startswith("assessments:"):
         return _assessment_url(name, cast)
     if name.startswith("instruments:"):
@@ -235,6 +305,8 @@ def _url(name: str, cast: Cast) -> str:
         "people:consent-new": reverse("people:consent-new", args=[ann]),
         "people:consent-withdraw": reverse("people:consent-withdraw", args=[ben, consent]),
         "api-openapi": "/api/v1/openapi.json",
+        "timeline:person": reverse("timeline:person", args=[ann]),
+        "timeline:person/consent-only": reverse("timeline:person", args=[ben]),
     }
     if name in _NEEDS_EPISODE:
         urls.update(_episode_urls(cast))

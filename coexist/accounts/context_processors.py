@@ -23,6 +23,7 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"href": reverse("home"), "text": "Caseload"})
         items.append({"href": reverse("referrals:queue"), "text": "Referrals", "section": "/referrals/"})
         items.append({"href": reverse("tasks:mine"), "text": f"Tasks ({open_task_count(user)})"})
+        items.append({"href": reverse("groups:list"), "text": "Groups", "section": "/groups/"})
         if roles & LEADER_ROLES:
             items.append({"href": reverse("care:team-leader"), "text": "Team leader's list"})
     if Role.ADMINISTRATOR in roles or user.is_superuser:

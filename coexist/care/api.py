@@ -25,6 +25,7 @@ from coexist.assessments.models import RiskFlag
 from coexist.audit.models import Channel
 from coexist.care import services
 from coexist.care.models import CareTeamMember, EpisodeOfCare
+from coexist.care.reviews.selectors import EpisodeReviewDue
 from coexist.care.rules import CARE_TEAM_ROLES, FollowUpFigure
 from coexist.care.selectors import (
     TeamWorklist,
@@ -166,6 +167,18 @@ class FollowUpFigureOut(Schema):
     discharged_for_non_attendance: int
 
 
+class ReviewDueSummary(Schema):
+    """R7: an open episode whose multi-agency case review is overdue or due within 28 days."""
+
+    episode: UUID
+    person: PersonRef
+    service: str
+    due_on: date
+    state: str
+    scheduled_review: UUID | None
+    url: str
+
+
 class TeamWorklistOut(Schema):
     team: TeamRef
     service: str
@@ -179,6 +192,7 @@ class TeamWorklistOut(Schema):
     without_screen: list[EpisodeSummary]
     overdue_flags: list[FlagSummary]
     overdue_follow_ups: list[FollowUpSummary]
+    reviews_due: list[ReviewDueSummary]
 
 
 def _staff_ref(user: User) -> StaffRef:
@@ -380,6 +394,21 @@ def _figure(figure: FollowUpFigure | None) -> FollowUpFigureOut | None:
     )
 
 
+def _review_due(due: EpisodeReviewDue) -> ReviewDueSummary:
+    scheduled = due.scheduled
+    return ReviewDueSummary(
+        episode=due.episode.public_id,
+        person=_person_ref(due.episode.person),
+        service=due.episode.service.name,
+        due_on=due.due_on,
+        state=due.state.value,
+        scheduled_review=scheduled.public_id if scheduled else None,
+        url=reverse("casereviews:outcome", args=[scheduled.public_id])
+        if scheduled
+        else reverse("casereviews:schedule", args=[due.episode.public_id]),
+    )
+
+
 def _worklist_out(worklist: TeamWorklist) -> TeamWorklistOut:
     now = timezone.now()
     return TeamWorklistOut(
@@ -395,6 +424,7 @@ def _worklist_out(worklist: TeamWorklist) -> TeamWorklistOut:
         without_screen=[_summary(e) for e in worklist.without_screen],
         overdue_flags=[_flag(f) for f in worklist.overdue_flags],
         overdue_follow_ups=[_follow_up(f, now) for f in worklist.overdue_follow_ups],
+        reviews_due=[_review_due(d) for d in worklist.reviews_due],
     )
 
 
@@ -403,7 +433,7 @@ def _worklist_out(worklist: TeamWorklist) -> TeamWorklistOut:
     response={200: list[TeamWorklistOut], **ERRORS},
     summary=(
         "Your team leader's list: no coordinator (R3), no substance screen (R15), flags past review (R13), "
-        "overdue follow-ups of missed appointments (R6), QS188 statements 1, 3 and 4"
+        "overdue follow-ups of missed appointments (R6), case reviews due or overdue (R7), QS188 statements 1, 3 and 4"
     ),
 )
 def get_team_leader_list(request: HttpRequest) -> list[TeamWorklistOut]:

@@ -215,3 +215,110 @@ class CarePlanShare(models.Model):
             return self.organisation.name
         assert self.carer is not None
         return self.carer.name
+
+
+# --- R7: multi-agency, multidisciplinary case reviews ---------------------------------------------
+
+
+class CaseReviewReason(models.TextChoices):
+    """Why a review is held: the yearly duty, or something that means it cannot wait (R7: "sooner when
+    circumstances say so")."""
+
+    ANNUAL = "annual", "Yearly review (at least every 12 months)"
+    ADMISSION = "admission", "Admission to hospital"
+    LOSS_OF_CONTACT = "loss_of_contact", "Loss of contact"
+    NEW_RISK = "new_risk", "A new or increased risk"
+    CHANGE_OF_SERVICE = "change_of_service", "A service joining, leaving or taking over care"
+    OTHER = "other", "Another change in circumstances"
+
+
+class CaseReviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CaseReview(models.Model):
+    """A multi-agency, multidisciplinary case review of a person's care (R7): planned, then held or cancelled."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="case_reviews")
+    episode = models.ForeignKey(EpisodeOfCare, on_delete=models.PROTECT, related_name="case_reviews")
+    status = models.CharField(max_length=12, choices=CaseReviewStatus.choices, default=CaseReviewStatus.SCHEDULED)
+    reason = models.CharField(max_length=24, choices=CaseReviewReason.choices, default=CaseReviewReason.ANNUAL)
+    reason_detail = models.TextField(blank=True)
+    scheduled_for = models.DateTimeField()
+    # The person's voice matters: whether they, and their carers, were asked to take part.
+    person_invited = models.BooleanField(default=True)
+    carers_invited = models.BooleanField(default=False)
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The review this one was scheduled from, when recording an outcome booked the next one.
+    scheduled_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_on_reviews"
+    )
+    held_on = models.DateField(null=True, blank=True)
+    person_attended = models.BooleanField(default=False)
+    carers_attended = models.BooleanField(default=False)
+    outcome = models.TextField(blank=True, help_text="What was decided, and by whom.")
+    next_review_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_for", "-pk"]
+        constraints = [
+            # A held review always says when, and when the next one is due, and the next is after it (R7).
+            models.CheckConstraint(
+                condition=~Q(status="held")
+                | (
+                    Q(held_on__isnull=False)
+                    & Q(next_review_on__isnull=False)
+                    & Q(next_review_on__gt=models.F("held_on"))
+                ),
+                name="case_review_held_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (Q(cancelled_at__isnull=False) & ~Q(cancel_reason="")),
+                name="case_review_cancelled_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            models.Index(fields=["episode", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case review for {self.person} ({self.get_status_display()}, {self.scheduled_for:%d %b %Y})"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == CaseReviewStatus.SCHEDULED
+
+
+class CaseReviewInvitee(models.Model):
+    """A practitioner asked to a case review, the organisation they come from, and whether they came."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="invitees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Copied when invited: which agency they speak for at this review, even if they move on later.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "user"], name="case_review_invitee_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.review}"

@@ -16,6 +16,8 @@ from coexist.assessments.models import AssessmentStatus, JointAssessment, RiskFl
 from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import access_log_append
 from coexist.care.models import CareTeamMember, EpisodeOfCare, EpisodeStatus
+from coexist.care.reviews.rules import ReviewState
+from coexist.care.reviews.selectors import EpisodeReviewDue, due_for_episodes
 from coexist.care.rules import (
     COORDINATOR_ROLES,
     LEADER_ROLES,
@@ -203,6 +205,7 @@ class TeamWorklist:
     without_screen: list[EpisodeOfCare] = field(default_factory=list)
     overdue_flags: list[RiskFlag] = field(default_factory=list)
     overdue_follow_ups: list[FollowUp] = field(default_factory=list)
+    reviews_due: list[EpisodeReviewDue] = field(default_factory=list)
     secondary_open: int = 0
     with_coordinator: int = 0
     with_screen: int = 0
@@ -220,7 +223,13 @@ class TeamWorklist:
 
     @property
     def is_clear(self) -> bool:
-        return not (self.without_coordinator or self.without_screen or self.overdue_flags or self.overdue_follow_ups)
+        return not (
+            self.without_coordinator
+            or self.without_screen
+            or self.overdue_flags
+            or self.overdue_follow_ups
+            or self.reviews_due
+        )
 
 
 def led_teams(user: User) -> list[Team]:
@@ -242,9 +251,10 @@ def _assessed(field_name: str) -> Exists:
 
 
 def team_leader_list(*, viewer: User, channel: Channel) -> list[TeamWorklist]:
-    """R3, R6, R13, R15: for each team the viewer leads, open episodes without a named coordinator,
+    """R3, R6, R7, R13, R15: for each team the viewer leads, open episodes without a named coordinator,
     secondary-care episodes whose person has not been asked about substance use, risk flags past
-    their review date and follow-ups of missed appointments past their due time (oldest due first),
+    their review date, follow-ups of missed appointments past their due time (oldest due first) and
+    multi-agency case reviews overdue or due within 28 days (R7),
     with the QS188 statement 1, 3 and 4 figures. Each person listed gets one access log entry.
     A fixed number of queries."""
     teams = led_teams(viewer)
@@ -288,6 +298,15 @@ def team_leader_list(*, viewer: User, channel: Channel) -> list[TeamWorklist]:
         for team_id in sorted(teams_by_person[flag.person_id]):
             lists[team_id].overdue_flags.append(flag)
         parts_by_person.setdefault(flag.person.public_id, set()).update({RecordPart.IDENTITY, RecordPart.RISK})
+    # R7: multi-agency case reviews overdue or due within 28 days, soonest due first (one query).
+    reviews = due_for_episodes(episodes, today=timezone.localdate(now)).values()
+    for due in sorted(reviews, key=lambda d: (d.due_on, d.episode.opened_at, d.episode.pk)):
+        if due.state == ReviewState.NOT_DUE:
+            continue
+        lists[due.episode.team_id].reviews_due.append(due)
+        parts_by_person.setdefault(due.episode.person.public_id, set()).update(
+            {RecordPart.IDENTITY, RecordPart.EPISODES}
+        )
     # R6: a missed appointment not followed up in time, for anyone the team holds an open episode for.
     follow_ups = (
         FollowUp.objects.filter(completed_at__isnull=True, due_at__lt=now, person__in=list(teams_by_person))

@@ -26,7 +26,10 @@ from nhs_number.validate import calculate_checksum, is_valid
 
 from coexist.accounts.models import User
 from coexist.care.models import CareTeamMember, EpisodeOfCare
+from coexist.demo.appointments import add_appointments
+from coexist.demo.groups import add_groups
 from coexist.demo.pathway import NO_COORDINATOR_SHARE, PLANTED_ROLES, Case, Pathway
+from coexist.demo.reviews import add_case_reviews
 from coexist.organisations.models import Membership, Organisation, OrganisationKind, Role, Service, ServiceKind, Team
 from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Relationship, Sex
 from coexist.people.rules import ContactMethod, RecordPart
@@ -254,6 +257,11 @@ class Summary:
     tasks: int = 0
     open_tasks: int = 0
     drop_in_visits: int = 0
+    appointments: int = 0
+    follow_ups: int = 0
+    open_follow_ups: int = 0
+    case_reviews: int = 0
+    group_sessions: int = 0
     skipped: bool = False
 
 
@@ -458,6 +466,9 @@ def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
     Carer.objects.bulk_create(carers)
     Consent.objects.bulk_create(consents)
     counts = pathway.save()
+    engagement = add_appointments(r, cases, now=now, flags=pathway.flags)
+    reviews = add_case_reviews(r, cases=cases, care_team=care_team, now=now)
+    groups = add_groups(rng=r.rng, now=now, services=services, cast=cast, people=persons)
 
     return Summary(
         organisations=len(organisations),
@@ -477,9 +488,14 @@ def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
         care_plan_versions=counts.care_plan_versions,
         draft_care_plans=counts.draft_plans,
         carer_assessments=counts.carer_assessments,
-        tasks=counts.tasks,
-        open_tasks=counts.open_tasks,
+        tasks=counts.tasks + engagement.follow_ups,
+        open_tasks=counts.open_tasks + engagement.open_follow_ups,
         drop_in_visits=counts.drop_in_visits,
+        appointments=engagement.appointments,
+        follow_ups=engagement.follow_ups,
+        open_follow_ups=engagement.open_follow_ups,
+        case_reviews=reviews,
+        group_sessions=groups.sessions,
     )
 
 

@@ -17,7 +17,13 @@ from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
 from coexist.engagement import services
 from coexist.engagement.models import ActionKind, ActionResult, Appointment, FollowUp, FollowUpAction, Mode
-from coexist.engagement.rules import Attendance, PlanReview, is_missed
+from coexist.engagement.rules import (
+    SERIES_MAX_EVERY_DAYS,
+    SERIES_MAX_OCCURRENCES,
+    Attendance,
+    PlanReview,
+    is_missed,
+)
 from coexist.engagement.selectors import (
     appointments_of,
     check_starts_at,
@@ -99,6 +105,7 @@ class AppointmentOut(Schema):
     plan_reviewed: str = Field(..., description="R4: 'unchanged' or 'changed' when the person was seen, else ''.")
     plan_change: str
     follow_up: FollowUpOut | None = Field(None, description="R6: the follow-up a missed appointment created.")
+    series: UUID | None = Field(None, description="The repeating series this appointment belongs to, if any.")
 
 
 class AppointmentIn(Schema):
@@ -111,6 +118,20 @@ class AppointmentIn(Schema):
     mode: ModeCode = "in_person"
     staff: UUID | None = Field(None, description="You, or someone in the person's care team. Default: you.")
     second_staff: UUID | None = Field(None, description="A joint appointment's second worker, from the care team.")
+    repeat_every_days: int | None = Field(
+        None, ge=1, le=SERIES_MAX_EVERY_DAYS, description="Book a repeating series: the days between appointments."
+    )
+    occurrences: int = Field(
+        1, ge=1, le=SERIES_MAX_OCCURRENCES, description="How many appointments in the series, counting the first."
+    )
+
+
+class CancelSeriesIn(Schema):
+    """Cancel this appointment and the later ones of its series still booked; say who cancelled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["cancelled_by_person", "cancelled_by_provider"]
 
 
 class OutcomeIn(Schema):
@@ -188,6 +209,7 @@ def _appointment_out(appointment: Appointment) -> AppointmentOut:
         plan_reviewed=appointment.plan_reviewed,
         plan_change=appointment.plan_change,
         follow_up=_follow_up_out(follow_up) if follow_up is not None else None,
+        series=appointment.series.public_id if appointment.series_id and appointment.series else None,
     )
 
 
@@ -200,7 +222,7 @@ def _person_or_404(person_id: UUID) -> Person:
 
 def _appointment_or_404(appointment_id: UUID) -> Appointment:
     appointment = (
-        Appointment.objects.select_related("person", "service", "episode", "staff", "second_staff")
+        Appointment.objects.select_related("person", "service", "episode", "staff", "second_staff", "series")
         .filter(public_id=appointment_id)
         .first()
     )
@@ -240,10 +262,25 @@ def book_appointment(request: HttpRequest, person_id: UUID, payload: Appointment
         mode=payload.mode,
         duration_minutes=payload.duration_minutes,
         episode=episode,
+        every_days=payload.repeat_every_days,
+        occurrences=payload.occurrences,
         by=me,
         channel=Channel.API,
     )
     return Status(201, _appointment_out(appointment))
+
+
+@router.post(
+    "/{appointment_id}/cancel-series",
+    response={200: list[AppointmentOut], **ERRORS},
+    summary="Cancel this and the later booked appointments of its series (never a miss, so no follow-up)",
+)
+def cancel_series(request: HttpRequest, appointment_id: UUID, payload: CancelSeriesIn) -> list[AppointmentOut]:
+    appointment = _appointment_or_404(appointment_id)
+    cancelled = services.series_cancel_remaining(
+        appointment=appointment, outcome=payload.outcome, by=staff_of(request), channel=Channel.API
+    )
+    return [_appointment_out(a) for a in cancelled]
 
 
 @router.post(

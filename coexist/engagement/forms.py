@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coexist.engagement.models import ActionKind, ActionResult, Mode
-from coexist.engagement.rules import Attendance, PlanReview
+from coexist.engagement.rules import SERIES_MAX_OCCURRENCES, Attendance, PlanReview
 from coexist.engagement.selectors import check_starts_at
 from coexist.forms import NHSDateField, NHSForm
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+REPEAT_CHOICES = [("", "No, just once"), ("7", "Every week"), ("14", "Every 2 weeks"), ("28", "Every 4 weeks")]
 
 
 class BookForm(NHSForm):
@@ -33,6 +35,22 @@ class BookForm(NHSForm):
         required=False,
         help_text="For a joint appointment, someone else from the person's care team.",
     )
+    repeat = forms.ChoiceField(
+        label="Does it repeat?",
+        choices=REPEAT_CHOICES,
+        initial="",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A repeating series books each appointment at the same time of day.",
+    )
+    occurrences = forms.IntegerField(
+        label="How many appointments in the series?",
+        required=False,
+        min_value=2,
+        max_value=SERIES_MAX_OCCURRENCES,
+        widget=forms.NumberInput,
+        help_text=f"Only if it repeats: 2 to {SERIES_MAX_OCCURRENCES}, counting the first.",
+    )
 
     def __init__(self, *args: Any, workers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,6 +58,7 @@ class BookForm(NHSForm):
         self.fields["second_staff"].choices = [("", "No second worker"), *workers]  # type: ignore[attr-defined]
         self.fields["at"].widget.attrs["class"] += " nhsuk-input--width-5"
         self.fields["duration_minutes"].widget.attrs["class"] += " nhsuk-input--width-3"
+        self.fields["occurrences"].widget.attrs["class"] += " nhsuk-input--width-3"
 
     def clean_at(self) -> time:
         match = _TIME.match(self.cleaned_data["at"])
@@ -52,6 +71,11 @@ class BookForm(NHSForm):
         staff, second = data.get("staff"), data.get("second_staff")
         if staff and second and staff == second:
             self.add_error("second_staff", "A joint appointment needs a second, different worker.")
+        data["every_days"] = int(data["repeat"]) if data.get("repeat") else None
+        if data["every_days"] and not data.get("occurrences") and "occurrences" not in self.errors:
+            self.add_error("occurrences", "Say how many appointments the series has.")
+        if not data["every_days"]:
+            data["occurrences"] = 1
         if data.get("on") and data.get("at"):
             starts = timezone.make_aware(datetime.combine(data["on"], data["at"]))
             try:

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coexist.engagement.groups.rules import GroupAttendanceStatus, GroupKind
 from coexist.engagement.rules import Attendance, PlanReview, RiskLevel
 
 
@@ -213,3 +214,137 @@ class LossOfContact(models.Model):
     @property
     def is_current(self) -> bool:
         return self.resolved_at is None
+
+
+# --- Groups and drop-in sessions (seed 002, R12) ---------------------------------------------------
+#
+# Seed 002: ward substance-misuse groups that people may keep attending after discharge, and a weekly
+# drop-in with confidential visits. Discharge, or the end of any episode of care, never ends a group
+# enrolment: nothing here refers to episodes. Missing a group session is not an R6 missed appointment.
+
+
+class Group(models.Model):
+    """A group programme or drop-in a service runs; open to people after they leave that service."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey("organisations.Service", on_delete=models.PROTECT, related_name="groups")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=GroupKind.choices, default=GroupKind.PROGRAMME)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["service", "name"], name="group_name_unique_in_service")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupSession(models.Model):
+    """One meeting of a group or one drop-in, with its facilitators, register and anonymous count (R12).
+
+    Each session stands alone: changing or cancelling one changes no other. Cancelling keeps the record."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=90)
+    place = models.CharField(max_length=200)
+    facilitators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="facilitated_group_sessions")
+    # R12: people who came without giving their name (confidential drop-in visits).
+    anonymous_count = models.PositiveSmallIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="group_session_has_a_duration"),
+            models.CheckConstraint(
+                condition=Q(anonymous_count__gte=0), name="group_session_anonymous_count_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True, cancel_reason="")
+                | (Q(cancelled_at__isnull=False, cancelled_by__isnull=False) & ~Q(cancel_reason="")),
+                name="group_session_cancelled_says_who_when_why",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.group} on {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class GroupEnrolmentQuerySet(models.QuerySet["GroupEnrolment"]):
+    def current(self) -> GroupEnrolmentQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class GroupEnrolment(models.Model):
+    """A person's place in a group. Independent of episodes of care: only leaving the group ends it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="group_enrolments")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    objects = GroupEnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolled_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"], condition=Q(ended_at__isnull=True), name="one_current_enrolment_per_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, ended_by__isnull=True, end_reason="")
+                | (Q(ended_at__isnull=False, ended_by__isnull=False) & ~Q(end_reason="")),
+                name="group_enrolment_ended_says_who_when_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.group}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class GroupAttendance(models.Model):
+    """One line of a session's register: whether a named person attended, did not, or sent apologies.
+
+    Not an appointment outcome: a "did not attend" here creates no R6 follow-up."""
+
+    session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="attendances")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="group_attendances")
+    status = models.CharField(max_length=16, choices=GroupAttendanceStatus.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["session__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_register_line_per_person_per_session")
+        ]
+        indexes = [models.Index(fields=["person", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_status_display()} at {self.session}"

@@ -126,6 +126,60 @@ def follow_up_priority(risk: RiskLevel) -> Literal["urgent", "soon", "routine"]:
     return "routine"
 
 
+def working_days_for(service_setting: int | None, default: int) -> int:
+    """R6: the service's own number of working days for a routine follow-up, else the default setting."""
+    days = default if service_setting is None else service_setting
+    if days < 1:
+        raise ValueError("working days must be at least 1")
+    return days
+
+
+# --- Repeating appointments ----------------------------------------------------------------------
+
+SERIES_MAX_OCCURRENCES = 52
+SERIES_MAX_EVERY_DAYS = 91
+
+
+def series_starts(first: datetime, *, every_days: int, occurrences: int) -> list[datetime]:
+    """The start of each appointment in a repeating series, keeping the same clock time.
+
+    `first` must be aware and in local time: days are added to the wall clock, so a weekly 10:00
+    appointment stays at 10:00 across the change to or from British Summer Time."""
+    if not 1 <= every_days <= SERIES_MAX_EVERY_DAYS:
+        raise ValueError(f"every_days must be between 1 and {SERIES_MAX_EVERY_DAYS}")
+    if not 2 <= occurrences <= SERIES_MAX_OCCURRENCES:
+        raise ValueError(f"occurrences must be between 2 and {SERIES_MAX_OCCURRENCES}")
+    if first.tzinfo is None:
+        raise ValueError("first must be an aware datetime")
+    # Python adds a timedelta to the wall clock of an aware datetime and zoneinfo works out the
+    # offset afresh, which is exactly "same time next week" (fold=0 in the repeated autumn hour).
+    return [first + timedelta(days=every_days * n) for n in range(occurrences)]
+
+
+# --- R6 escalation -------------------------------------------------------------------------------
+#
+# A follow-up not done by its deadline goes to the team leader (ARCHITECTURE: "sweeps only
+# escalate"). With a current self-harm or suicide flag the follow-up is due at once, so the
+# coordinator gets an hour to act before the leader is told; otherwise the leader is told as soon
+# as the deadline passes. The duty stays with the coordinator: escalation adds an owner, never moves it.
+
+ESCALATION_GRACE: dict[RiskLevel, timedelta] = {
+    RiskLevel.SELF_HARM_OR_SUICIDE: timedelta(hours=1),
+    RiskLevel.EXISTING_CONCERNS: timedelta(0),
+    RiskLevel.NONE: timedelta(0),
+}
+
+
+def escalation_due_at(*, due_at: datetime, risk: RiskLevel) -> datetime:
+    """R6: when an open follow-up is escalated to the team leader."""
+    return due_at + ESCALATION_GRACE[risk]
+
+
+def needs_escalation(*, due_at: datetime, risk: RiskLevel, now: datetime, completed: bool, escalated: bool) -> bool:
+    """R6: an open follow-up past its escalation time that has not been escalated yet."""
+    return not completed and not escalated and now >= escalation_due_at(due_at=due_at, risk=risk)
+
+
 # --- R6 loss of contact ------------------------------------------------------------------------
 #
 # "Repeated non-attendance or failed follow-up marks the person loss of contact" (R6). The thresholds:

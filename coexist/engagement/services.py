@@ -26,6 +26,7 @@ from coexist.engagement.models import (
     ActionKind,
     ActionResult,
     Appointment,
+    AppointmentSeries,
     FollowUp,
     FollowUpAction,
     LossOfContact,
@@ -55,8 +56,13 @@ def appointment_book(
     duration_minutes: int = 60,
     second_staff: User | None = None,
     episode: EpisodeOfCare | None = None,
+    every_days: int | None = None,
+    occurrences: int = 1,
 ) -> Appointment:
-    """Book an appointment with the person; a joint appointment names a second worker."""
+    """Book an appointment with the person; a joint appointment names a second worker.
+
+    With `every_days` and `occurrences` (2 to 52), books a repeating series at the same clock time
+    and returns its first appointment; each occurrence has its own outcome and follow-up (R6)."""
     decision = require(
         user=by, person=person, action=Action.WRITE, parts=_PARTS, channel=channel, detail="book appointment"
     )
@@ -69,32 +75,92 @@ def appointment_book(
         errors["second_staff"] = "A joint appointment needs a second, different worker."
     if episode is not None and episode.person_id != person.pk:
         errors["episode"] = "That episode of care is not this person's."
+    starts = [starts_at]
+    if every_days is not None or occurrences != 1:
+        if every_days is None or not 1 <= every_days <= rules.SERIES_MAX_EVERY_DAYS:
+            errors["every_days"] = f"Repeat every 1 to {rules.SERIES_MAX_EVERY_DAYS} days."
+        elif not 2 <= occurrences <= rules.SERIES_MAX_OCCURRENCES:
+            errors["occurrences"] = f"A repeating series has 2 to {rules.SERIES_MAX_OCCURRENCES} appointments."
+        else:
+            starts = rules.series_starts(timezone.localtime(starts_at), every_days=every_days, occurrences=occurrences)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        appointment = Appointment(
-            person=person,
-            episode=episode,
-            service=service,
-            staff=staff,
-            second_staff=second_staff,
-            mode=mode,
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            created_by=by,
-        )
-        appointment._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
-        appointment.save()
+        series = None
+        if len(starts) > 1 and every_days is not None:
+            series = AppointmentSeries.objects.create(
+                person=person, every_days=every_days, occurrences=len(starts), created_by=by
+            )
+        booked = []
+        for start in starts:
+            appointment = Appointment(
+                person=person,
+                episode=episode,
+                service=service,
+                staff=staff,
+                second_staff=second_staff,
+                mode=mode,
+                starts_at=start,
+                duration_minutes=duration_minutes,
+                created_by=by,
+                series=series,
+            )
+            appointment._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
+            appointment.save()
+            booked.append(appointment)
         confirm_still_visible(user=by, person=person)
+        first = timezone.localtime(starts[0])
+        detail = f"booked appointment for {first:%d %b %Y %H:%M}"
+        if series is not None:
+            detail = f"booked {len(starts)} appointments every {every_days} days from {first:%d %b %Y %H:%M}"
+        log_write(by=by, person=person, parts=_PARTS, basis=decision.basis, channel=channel, detail=detail)
+    return booked[0]
+
+
+CANCELLATIONS = frozenset({Attendance.CANCELLED_BY_PERSON, Attendance.CANCELLED_BY_PROVIDER})
+
+
+def series_cancel_remaining(*, appointment: Appointment, outcome: str, by: User, channel: Channel) -> list[Appointment]:
+    """Cancel this appointment and every later one in its series that has no outcome yet.
+
+    The earlier ones, and any already recorded, are left as they are. A cancellation is never a miss,
+    so no follow-up is created (R6); who cancelled is recorded as the attendance outcome."""
+    person = appointment.person
+    decision = require(
+        user=by, person=person, action=Action.WRITE, parts=_PARTS, channel=channel, detail="cancel appointments"
+    )
+    if outcome not in CANCELLATIONS:
+        raise ValidationError({"outcome": "Say who cancelled: the person or the service."})
+    if appointment.series_id is None:
+        raise ValidationError({"outcome": "This appointment is not part of a repeating series."})
+    with transaction.atomic():
+        lock_person(person)
+        remaining = list(
+            Appointment.objects.select_for_update()
+            .filter(series_id=appointment.series_id, starts_at__gte=appointment.starts_at, status=Attendance.BOOKED)
+            .order_by("starts_at")
+        )
+        if not remaining:
+            raise ValidationError({"outcome": "No appointment in this series from this one on is still booked."})
+        now = timezone.now()
+        for booked in remaining:
+            booked.status = outcome
+            booked.outcome_recorded_at = now
+            booked.outcome_recorded_by = by
+            booked._history_user = by  # type: ignore[attr-defined]  # simple_history's hook for who changed it
+            booked.save(update_fields=["status", "outcome_recorded_at", "outcome_recorded_by"])
+        confirm_still_visible(user=by, person=person)
+        label = Attendance(outcome).label.lower()
         log_write(
             by=by,
             person=person,
             parts=_PARTS,
             basis=decision.basis,
             channel=channel,
-            detail=f"booked appointment for {timezone.localtime(starts_at):%d %b %Y %H:%M}",
+            detail=f"{label}: {len(remaining)} appointments of a series from "
+            f"{timezone.localtime(remaining[0].starts_at):%d %b %Y %H:%M}",
         )
-    return appointment
+    return remaining
 
 
 def current_risk_level(person: Person) -> RiskLevel:
@@ -133,17 +199,17 @@ def _create_follow_up(*, appointment: Appointment, by: User) -> FollowUp:
     person = appointment.person
     risk = current_risk_level(person)
     missed_at = timezone.localtime(appointment.starts_at)
+    working_days = rules.working_days_for(
+        appointment.service.follow_up_working_days, settings.COEXIST_FOLLOW_UP_WORKING_DAYS
+    )
     due_at = rules.follow_up_deadline(
-        missed_at=missed_at,
-        risk=risk,
-        working_days=settings.COEXIST_FOLLOW_UP_WORKING_DAYS,
-        holidays=rules.ENGLAND_AND_WALES_BANK_HOLIDAYS,
+        missed_at=missed_at, risk=risk, working_days=working_days, holidays=rules.ENGLAND_AND_WALES_BANK_HOLIDAYS
     )
     owner, episode = duty_owner(person, otherwise=by)
     why = {
         RiskLevel.SELF_HARM_OR_SUICIDE: "current self-harm or suicide risk: follow up now",
         RiskLevel.EXISTING_CONCERNS: "existing risk concerns: follow up within 24 hours",
-        RiskLevel.NONE: f"follow up within {settings.COEXIST_FOLLOW_UP_WORKING_DAYS} working days",
+        RiskLevel.NONE: f"follow up within {working_days} working days",
     }[risk]
     task = task_create(
         person=person,
@@ -181,8 +247,8 @@ def appointment_record_outcome(
     )
     _validate_outcome(appointment=appointment, outcome=outcome, plan_reviewed=plan_reviewed, plan_change=plan_change)
     with transaction.atomic():
-        _lock_person(person)
-        locked = Appointment.objects.select_for_update().select_related("person").get(pk=appointment.pk)
+        lock_person(person)
+        locked = Appointment.objects.select_for_update().select_related("person", "service").get(pk=appointment.pk)
         _validate_outcome(appointment=locked, outcome=outcome, plan_reviewed=plan_reviewed, plan_change=plan_change)
         locked.status = outcome
         locked.outcome_recorded_at = timezone.now()
@@ -195,7 +261,7 @@ def appointment_record_outcome(
         if rules.is_missed(outcome):
             follow_up = _create_follow_up(appointment=locked, by=by)
             detail += f"; R6 follow-up due {timezone.localtime(follow_up.due_at):%d %b %Y %H:%M}"
-            _mark_loss_of_contact_if_due(
+            mark_loss_of_contact_if_due(
                 person=person, episode=locked.episode, by=by, channel=channel, basis=decision.basis
             )
         elif outcome in rules.SEEN_OUTCOMES:
@@ -242,7 +308,7 @@ def follow_up_record_action(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock_person(person)
+        lock_person(person)
         locked = FollowUp.objects.select_for_update().select_related("task", "appointment").get(pk=follow_up.pk)
         if not locked.is_open:
             raise ValidationError("This follow-up is already complete: the person was reached.")
@@ -254,13 +320,12 @@ def follow_up_record_action(
             locked.completed_at = when
             locked.completed_by = by
             locked.save(update_fields=["completed_at", "completed_by"])
+            reached = f"{action.get_kind_display()}: reached the person. {action.note}".strip()
             if locked.task.is_open:
-                task_complete(
-                    task=locked.task,
-                    by=by,
-                    outcome=f"{action.get_kind_display()}: reached the person. {action.note}".strip(),
-                    channel=channel,
-                )
+                task_complete(task=locked.task, by=by, outcome=reached, channel=channel)
+            # The team leader's escalation of this follow-up is answered too.
+            for escalation in Task.objects.open().filter(escalates=locked.task):
+                task_complete(task=escalation, by=by, outcome=f"Follow-up done. {reached}", channel=channel)
             _resolve_loss_of_contact(
                 person=person,
                 by=by,
@@ -269,7 +334,7 @@ def follow_up_record_action(
                 how=f"{action.get_kind_display()}: reached the person. {action.note}".strip(),
             )
         else:
-            _mark_loss_of_contact_if_due(
+            mark_loss_of_contact_if_due(
                 person=person, episode=locked.appointment.episode, by=by, channel=channel, basis=decision.basis
             )
         confirm_still_visible(user=by, person=person)
@@ -281,7 +346,7 @@ def follow_up_record_action(
 # --- R6 loss of contact -----------------------------------------------------------------------------
 
 
-def _lock_person(person: Person) -> None:
+def lock_person(person: Person) -> None:
     """Serialise writes about one person's attendance, follow-ups, loss of contact and discharge, so
     two recorders cannot both mark loss of contact and a discharge cannot slip past a new follow-up."""
     list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
@@ -333,7 +398,7 @@ def _care_team_to_notify(person: Person, *, by: User) -> list[User]:
     return list(users.values())
 
 
-def _mark_loss_of_contact_if_due(
+def mark_loss_of_contact_if_due(
     *, person: Person, episode: EpisodeOfCare | None, by: User, channel: Channel, basis: str
 ) -> LossOfContact | None:
     """R6: inside the caller's transaction (person locked), mark loss of contact when the rule fires and

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from coexist.accounts.requests import staff_of
 from coexist.audit.models import Channel
@@ -39,7 +40,9 @@ def _person(public_id: UUID) -> Person:
 
 def _appointment(public_id: UUID) -> Appointment:
     try:
-        return Appointment.objects.select_related("person", "staff", "second_staff", "service").get(public_id=public_id)
+        return Appointment.objects.select_related("person", "staff", "second_staff", "service", "series").get(
+            public_id=public_id
+        )
     except Appointment.DoesNotExist as exc:
         raise Http404("No such appointment") from exc
 
@@ -96,13 +99,21 @@ def appointment_book(request: HttpRequest, person_id: UUID) -> HttpResponse:
                 mode=data["mode"],
                 duration_minutes=data["duration_minutes"],
                 episode=episode,
+                every_days=data["every_days"],
+                occurrences=data["occurrences"],
                 by=me,
                 channel=Channel.PAGE,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Appointment booked for {_when(appointment.starts_at)}.")
+            text = f"Appointment booked for {_when(appointment.starts_at)}."
+            if data["every_days"]:
+                text = (
+                    f"{data['occurrences']} appointments booked, every {data['every_days']} days"
+                    f" from {_when(appointment.starts_at)}."
+                )
+            messages.success(request, text)
             return redirect("engagement:person", person_id=person.public_id)
     return render(request, "engagement/book.html", {**context, "form": form}, status=400)
 
@@ -187,3 +198,24 @@ def follow_up_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, text)
             return redirect("engagement:follow-up", public_id=follow_up.public_id)
     return render(request, "engagement/follow_up.html", {**context, "form": form}, status=400)
+
+
+@require_POST
+@login_required
+def series_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Cancel this appointment and the later ones of its series that are still booked."""
+    appointment = _appointment(public_id)
+    person = appointment.person
+    try:
+        cancelled = services.series_cancel_remaining(
+            appointment=appointment,
+            outcome=request.POST.get("outcome", ""),
+            by=staff_of(request),
+            channel=Channel.PAGE,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("engagement:outcome", public_id=appointment.public_id)
+    messages.success(request, f"{len(cancelled)} appointments cancelled, from {_when(cancelled[0].starts_at)}.")
+    return redirect("engagement:person", person_id=person.public_id)

@@ -100,12 +100,16 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/people", "coexist.people.api.router")
+api.add_router("/people", "coexist.notifications.api.router")  # /people/{id}/messages (R11)
 api.add_router("/organisations", "coexist.organisations.api.router")
 api.add_router("/me", "coexist.accounts.api.router")
 api.add_router("/referrals", "coexist.referrals.api.router")
 api.add_router("/care", "coexist.care.api.router")
 api.add_router("/care-plans", "coexist.care.plans.api.router")
+api.add_router("/case-reviews", "coexist.care.reviews.api.router")
 api.add_router("/assessments", "coexist.assessments.api.router")
 api.add_router("/measures", "coexist.instruments.api.router")
 api.add_router("/tasks", "coexist.tasks.api.router")
 api.add_router("/appointments", "coexist.engagement.api.router")
+api.add_router("/people", "coexist.timeline.api.router")
+api.add_router("/groups", "coexist.engagement.groups.api.router")

@@ -11,7 +11,7 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "organisation", "kind")
+    list_display = ("name", "organisation", "kind", "follow_up_working_days")
     list_filter = ("kind", "organisation")
 
 

@@ -88,6 +88,7 @@ class Service(models.Model):
                 condition=models.Q(follow_up_working_days__isnull=True)
                 | models.Q(follow_up_working_days__range=(1, 20)),
                 name="service_follow_up_working_days_1_to_20",
+                violation_error_message="Working days to follow up a missed appointment must be between 1 and 20.",
             ),
         ]
 

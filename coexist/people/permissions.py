@@ -1,7 +1,7 @@
 """The one permission module: may this member of staff see or change this part of this person's record?
 
-Pages, the JSON API, background jobs and (later) FHIR and exports all ask here. Four relationships
-open a record (DOMAIN.md, "Who may see what"); each is defined once below and used both for a
+Pages, the JSON API, background jobs and (later) FHIR and exports all ask here. Five relationships
+open a record (DOMAIN.md, "Who may see what"; decisions 0010 and 0012); each is defined once below and used both for a
 single decision (`may`) and for lists (`people_visible_to`), so the two cannot disagree.
 Everything else is refused: default deny. The decision itself is the pure rule
 `coexist.people.rules.decide_access`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from itertools import chain
 from typing import TypeGuard
 
@@ -23,6 +23,8 @@ from coexist.accounts.models import User
 from coexist.audit.models import Channel, Outcome
 from coexist.audit.services import DIRECT_CARE, access_log_append
 from coexist.care.models import CareTeamMember, EpisodeOfCare
+from coexist.engagement.groups.rules import FACILITATOR_WINDOW
+from coexist.engagement.models import GroupEnrolment, GroupSession
 from coexist.organisations.models import Membership
 from coexist.people.models import Consent, Person
 from coexist.people.rules import AccessDecision, AccessFacts, Action, RecordPart, decide_access
@@ -44,10 +46,11 @@ class _Relationships:
     open_referrals: QuerySet[Referral]
     open_episodes: QuerySet[EpisodeOfCare]
     consents: QuerySet[Consent]
+    facilitated_enrolments: QuerySet[GroupEnrolment]
 
 
 def _relationships(user: User, day: date) -> _Relationships:
-    # SECURITY: these four querysets are the whole of who may see whom. Change them with a test.
+    # SECURITY: these five querysets are the whole of who may see whom. Change them with a test.
     memberships = Membership.objects.current(day).clinical().filter(user=user)
     services = memberships.values("team__service_id")
     return _Relationships(
@@ -57,6 +60,16 @@ def _relationships(user: User, day: date) -> _Relationships:
         open_episodes=EpisodeOfCare.objects.open().filter(team__in=memberships.values("team_id")),
         consents=Consent.objects.current(day).filter(
             organisation__in=memberships.values("team__service__organisation_id")
+        ),
+        # Decision 0012: current enrolments in groups where the user facilitates a session that is not
+        # cancelled and starts within four weeks either side of the day. Opens identity and GROUPS only.
+        facilitated_enrolments=GroupEnrolment.objects.current().filter(
+            group__in=GroupSession.objects.filter(
+                facilitators=user,
+                cancelled_at__isnull=True,
+                starts_at__gte=timezone.make_aware(datetime.combine(day, time.min)) - FACILITATOR_WINDOW,
+                starts_at__lte=timezone.make_aware(datetime.combine(day, time.max)) + FACILITATOR_WINDOW,
+            ).values("group_id")
         ),
     )
 
@@ -79,6 +92,9 @@ def access_facts(user: User, person: Person, *, on: date | None = None) -> Acces
         consented_parts=frozenset(chain.from_iterable(consent_parts)) if consent_parts else None,
         responsible_services=tuple(
             sorted(set(rel.open_episodes.filter(person=person).values_list("team__name", flat=True)))
+        ),
+        facilitated_groups=tuple(
+            sorted(set(rel.facilitated_enrolments.filter(person=person).values_list("group__name", flat=True)))
         ),
     )
 
@@ -134,12 +150,13 @@ def people_visible_to(user: User | AnonymousUser, *, on: date | None = None) -> 
     rel = _relationships(user, on or timezone.localdate())
     if not rel.clinical_memberships.exists():
         return Person.objects.none()
-    # SECURITY: the same four relationships as `access_facts`, as subqueries (no join fan-out).
+    # SECURITY: the same five relationships as `access_facts`, as subqueries (no join fan-out).
     return Person.objects.filter(
         Q(pk__in=rel.care_team.values("person_id"))
         | Q(pk__in=rel.open_referrals.values("person_id"))
         | Q(pk__in=rel.open_episodes.values("person_id"))
         | Q(pk__in=rel.consents.values("person_id"))
+        | Q(pk__in=rel.facilitated_enrolments.values("person_id"))
     )
 
 

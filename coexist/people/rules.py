@@ -25,6 +25,14 @@ class RecordPart(TextChoices):
     MENTAL_HEALTH = "mental_health", "Mental health assessments"
     SUBSTANCE_USE = "substance_use", "Substance use assessments"
     RISK = "risk", "Risk flags"
+    GROUPS = "groups", "Group attendance"
+
+
+# Decision 0012: what a group's facilitator may read of a person enrolled in the group, and no more
+# (they may change only GROUPS).
+# Not shareable by consent: a partner organisation has no use for a register, and the facilitator
+# relationship already covers the people who run the group.
+FACILITATOR_PARTS = frozenset({RecordPart.IDENTITY, RecordPart.GROUPS})
 
 
 # What a person may agree to share. Identity goes with any of them: a partner cannot use a care
@@ -58,6 +66,9 @@ class AccessFacts:
     """Parts the person currently agrees to share with the viewer's organisation; None if no consent."""
     responsible_services: tuple[str, ...] = ()
     """Names of the viewer's teams that hold an open episode of care for the person."""
+    facilitated_groups: tuple[str, ...] = ()
+    """Names of groups the person is currently enrolled in where the viewer facilitates a session that is
+    not cancelled and starts within four weeks of today (decision 0012)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,9 @@ def decide_access(*, facts: AccessFacts, action: Action, part: str) -> AccessDec
     - The care team, the team of a service holding an open referral (triage) and the team
       holding an open episode of care for the person (the duty worker and team leader before and beside the named
       coordinator, decision 0010) may read and change it.
+    - A facilitator of a current session of a group the person is enrolled in (decision 0012) may read
+      their identity and read and change their group attendance, nothing else: the register needs names,
+      and facilitators are often not in the person's care team.
     - Consent to share with the viewer's organisation allows reading the agreed parts, never changing them:
       the person agreed to share information, not to have another organisation edit their record.
     Default deny.
@@ -86,6 +100,10 @@ def decide_access(*, facts: AccessFacts, action: Action, part: str) -> AccessDec
         return AccessDecision(True, "open referral to " + ", ".join(facts.referred_to))
     if facts.responsible_services:
         return AccessDecision(True, "open episode of care with " + ", ".join(facts.responsible_services))
+    if facts.facilitated_groups and (
+        part == RecordPart.GROUPS or (part in FACILITATOR_PARTS and action is Action.READ)
+    ):
+        return AccessDecision(True, "facilitator of " + ", ".join(facts.facilitated_groups))
     if facts.consented_parts is not None:
         if action is Action.WRITE:
             return AccessDecision(False, "Consent to share lets your organisation read this record, not change it.")
@@ -93,6 +111,10 @@ def decide_access(*, facts: AccessFacts, action: Action, part: str) -> AccessDec
             return AccessDecision(True, "consent to share with your organisation")
         return AccessDecision(
             False, "The person has not agreed to share this part of their record with your organisation."
+        )
+    if facts.facilitated_groups:
+        return AccessDecision(
+            False, "As a group facilitator you may see only the person's name and their group attendance."
         )
     return AccessDecision(
         False,

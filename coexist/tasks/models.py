@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,3 +95,18 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_TASK_STATUSES
+
+    @property
+    def follow_up_to_clear(self) -> models.Model | None:
+        """R6: the missed-appointment follow-up this task (or the duty it escalates) is cleared by, if any.
+
+        Such a task closes when the follow-up reaches the person, so its list row links there.
+        Select `follow_up` and `escalates__follow_up` with the task to keep this free of queries."""
+        for task in (self, self.escalates):
+            if task is None:
+                continue
+            try:
+                return task.follow_up
+            except ObjectDoesNotExist:
+                continue
+        return None

@@ -31,9 +31,12 @@ def task_create(
     assigned_team: Team | None = None,
     detail: str = "",
     episode: EpisodeOfCare | None = None,
+    escalates: Task | None = None,
     by: User | None,
 ) -> Task:
-    """Create a duty. Someone must own it: a named worker, or a team until one is named."""
+    """Create a duty. Someone must own it: a named worker, or a team until one is named.
+
+    `escalates` names the overdue duty this one raises with a team leader."""
     if assigned_to is None and assigned_team is None:
         raise ValidationError("A task needs an owner: a member of staff or a team.")
     return Task.objects.create(
@@ -46,6 +49,7 @@ def task_create(
         assigned_to=assigned_to,
         assigned_team=assigned_team,
         episode=episode,
+        escalates=escalates,
         created_by=by,
     )
 
@@ -69,6 +73,14 @@ def task_complete(*, task: Task, by: User, outcome: str, channel: Channel = Chan
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if not locked.is_open:
             raise ValidationError({"outcome": "This task is already closed."})
+        # R6: a follow-up's own task closes only when the follow-up reaches the person (engagement).
+        if Task.objects.filter(pk=locked.pk, follow_up__isnull=False, follow_up__completed_at__isnull=True).exists():
+            raise ValidationError(
+                {
+                    "outcome": "This task follows up a missed appointment. Record what you did on the follow-up; "
+                    "the task closes when the person is reached."
+                }
+            )
         locked.status = TaskStatus.DONE
         locked.completed_at = timezone.now()
         locked.completed_by = by

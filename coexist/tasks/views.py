@@ -42,6 +42,10 @@ def complete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not task.is_open:
         messages.info(request, "This task is already closed.")
         return redirect("tasks:mine")
+    own_follow_up = getattr(task, "follow_up", None)  # engagement.FollowUp's reverse one-to-one, if any
+    if own_follow_up is not None and own_follow_up.is_open:
+        # R6: recording what was done on the follow-up is what closes this task.
+        return redirect("engagement:follow-up", public_id=own_follow_up.public_id)
     if request.method != "POST":
         return render(request, "tasks/complete.html", {"form": TaskCompleteForm(), **context})
     form = TaskCompleteForm(request.POST)

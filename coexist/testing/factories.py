@@ -283,3 +283,77 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     risk_level = "none"
     missed_at = factory.SelfAttribute("appointment.starts_at")
     due_at = factory.LazyFunction(_tomorrow)
+
+
+class CaseReviewFactory(factory.django.DjangoModelFactory):
+    """R7: a multi-agency case review booked for tomorrow on an episode (pass `episode`); held with
+    `status="held", held_on=..., next_review_on=...`."""
+
+    class Meta:
+        model = "care.CaseReview"
+
+    episode = factory.SubFactory(EpisodeFactory)
+    person = factory.SelfAttribute("episode.person")
+    scheduled_for = factory.LazyFunction(_tomorrow)
+    scheduled_by = factory.SelfAttribute("episode.opened_by")
+
+
+class CaseReviewInviteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "care.CaseReviewInvitee"
+
+    review = factory.SubFactory(CaseReviewFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A group programme run by a service (seed 002); open to people after they leave it."""
+
+    class Meta:
+        model = "engagement.Group"
+
+    service = factory.SubFactory(ServiceFactory)
+    name = factory.Sequence(lambda n: f"Substance misuse group {n}")
+    kind = "programme"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class GroupSessionFactory(factory.django.DjangoModelFactory):
+    """A session of a group next week. Pass `facilitators=[...]` to set who runs it."""
+
+    class Meta:
+        model = "engagement.GroupSession"
+        skip_postgeneration_save = True
+
+    group = factory.SubFactory(GroupFactory)
+    starts_at = factory.LazyFunction(_next_week)
+    place = "Day room"
+    created_by = factory.SelfAttribute("group.created_by")
+
+    @factory.post_generation
+    def facilitators(self, create: bool, extracted: list[User] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.facilitators.set(extracted)  # type: ignore[attr-defined]
+
+
+class GroupEnrolmentFactory(factory.django.DjangoModelFactory):
+    """A person's current place in a group."""
+
+    class Meta:
+        model = "engagement.GroupEnrolment"
+
+    group = factory.SubFactory(GroupFactory)
+    person = factory.SubFactory(PersonFactory)
+    enrolled_by = factory.SelfAttribute("group.created_by")
+
+
+class GroupAttendanceFactory(factory.django.DjangoModelFactory):
+    """One register line: the person attended the session."""
+
+    class Meta:
+        model = "engagement.GroupAttendance"
+
+    session = factory.SubFactory(GroupSessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = "attended"
+    recorded_by = factory.SelfAttribute("session.created_by")

@@ -126,7 +126,10 @@ def test_each_person_listed_gets_one_access_log_entry(cast: Cast) -> None:
 def test_the_list_takes_the_same_number_of_queries_however_long_it_is(cast: Cast, rows: int) -> None:
     now = timezone.now()
     for _ in range(rows):
-        episode = EpisodeFactory(person=PersonFactory(), team=cast.north, opened_by=cast.coordinator)
+        # Opened over a year ago: its multi-agency case review is overdue too (R7).
+        episode = EpisodeFactory(
+            person=PersonFactory(), team=cast.north, opened_by=cast.coordinator, opened_at=now - timedelta(days=400)
+        )
         _overdue_flag(episode.person, cast.coordinator)
         _follow_up(episode, due=now - timedelta(hours=2))
         finished = EpisodeFactory(
@@ -136,9 +139,10 @@ def test_the_list_takes_the_same_number_of_queries_however_long_it_is(cast: Cast
     with CaptureQueriesContext(connection) as queries:
         (north,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
     assert len(north.without_coordinator) == rows and len(north.overdue_flags) == rows
-    assert len(north.overdue_follow_ups) == rows
+    assert len(north.overdue_follow_ups) == rows and len(north.reviews_due) == rows
     assert north.follow_up_figure is not None and north.follow_up_figure.missed == 2 * rows
-    # Measured 9 at 1 and at 8 rows: one for overdue follow-ups, three for the QS188 statement 4 figure.
+    # Measured 9 at 1 and at 8 rows: one for overdue follow-ups, one for R7 case reviews, three for the
+    # QS188 statement 4 figure.
     assert len(queries) <= 10, [q["sql"] for q in queries]
 
 

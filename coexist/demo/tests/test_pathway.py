@@ -216,7 +216,7 @@ def test_the_named_coordinator_has_live_urgent_work_some_overdue(demo: Summary) 
     coordinator = _staff("coordinator")
     tasks = list(Task.objects.open().filter(assigned_to=coordinator))
     assert len(tasks) >= 4
-    assert {t.rule for t in tasks} == {"R2", "R15"}
+    assert {"R2", "R15"} <= {t.rule for t in tasks} <= {"R2", "R15", "R6"}
     now = timezone.now()
     assert any(t.due_at < now - timedelta(days=1) for t in tasks)
     assert any(t.due_at > now - timedelta(hours=12) for t in tasks)  # found today
@@ -236,7 +236,17 @@ def test_the_cast_sees_the_episodes_their_team_holds() -> None:
     assert set(people_visible_to(_staff("teamlead")).values_list("pk", flat=True)) == north_people
     alex = set(caseload_of(_staff("coordinator")).values_list("pk", flat=True))
     assert not alex & set(people_visible_to(_staff("coordinator2")).values_list("pk", flat=True))
-    assert people_visible_to(_staff("wardnurse")).count() == 0
+    # The ward nurse holds no episode in the demo yet; she sees only the people enrolled in the ward
+    # group she facilitates (identity and group attendance only, decision 0012).
+    from coexist.engagement.models import GroupEnrolment
+
+    facilitated = set(
+        GroupEnrolment.objects.current()
+        .filter(group__sessions__facilitators=_staff("wardnurse"))
+        .values_list("person_id", flat=True)
+    )
+    assert facilitated
+    assert set(people_visible_to(_staff("wardnurse")).values_list("pk", flat=True)) == facilitated
 
 
 @pytest.mark.django_db
@@ -301,3 +311,22 @@ def test_the_same_seed_and_clock_give_the_same_pathway_down_to_the_ids() -> None
     generate(people=60, seed=7, now=now)
     assert _snapshot() == first
     assert all(first.values())
+
+
+@pytest.mark.django_db
+def test_r6_demo_has_appointments_misses_followed_up_mostly_on_time_and_some_open(demo: Summary) -> None:
+    """R4, R6: past contacts review the plan; every miss has its follow-up and task; series upcoming."""
+    from coexist.engagement.models import Appointment, AppointmentSeries, FollowUp
+    from coexist.engagement.rules import MISSED_OUTCOMES, SEEN_OUTCOMES
+
+    assert Appointment.objects.count() == demo.appointments > 0
+    seen = Appointment.objects.filter(status__in=SEEN_OUTCOMES)
+    assert seen.exists() and not seen.filter(plan_reviewed="").exists()
+    missed = Appointment.objects.filter(status__in=MISSED_OUTCOMES)
+    assert missed.count() == FollowUp.objects.count() == demo.follow_ups > 0
+    assert FollowUp.objects.filter(completed_at__isnull=True).count() == demo.open_follow_ups
+    done = FollowUp.objects.filter(completed_at__isnull=False)
+    on_time = sum(1 for f in done if f.completed_at is not None and f.completed_at <= f.due_at)
+    assert on_time / done.count() > 0.7
+    assert AppointmentSeries.objects.exists()
+    assert Appointment.objects.filter(status="booked", starts_at__gt=timezone.now()).exists()

@@ -135,3 +135,68 @@ def test_r6_discharge_refused_names_each_open_follow_up() -> None:
     refusal = rules.discharge_refused(reason=rules.DischargeReason.MOVED_AWAY, open_follow_ups=[follow_up])
     assert list(refusal) == ["open_follow_ups"]
     assert any("20 Nov 2026 10:00" in line and "21 Nov 2026 10:00" in line for line in refusal["open_follow_ups"])
+
+
+# --- repeating appointments, per-service working days, R6 escalation ------------------------------
+
+from zoneinfo import ZoneInfo as _ZoneInfo  # noqa: E402
+
+from coexist.engagement.rules import (  # noqa: E402
+    ESCALATION_GRACE,
+    escalation_due_at,
+    needs_escalation,
+    series_starts,
+    working_days_for,
+)
+
+_LONDON = _ZoneInfo("Europe/London")
+
+
+def test_series_keeps_the_clock_time_across_the_end_of_british_summer_time() -> None:
+    first = datetime(2026, 10, 19, 10, 0, tzinfo=_LONDON)  # BST; clocks go back on 25 October
+    starts = series_starts(first, every_days=7, occurrences=3)
+    assert [(s.date().isoformat(), s.hour, s.minute) for s in starts] == [
+        ("2026-10-19", 10, 0), ("2026-10-26", 10, 0), ("2026-11-02", 10, 0),
+    ]  # fmt: skip
+    utc = _ZoneInfo("UTC")
+    assert starts[1].astimezone(utc) - starts[0].astimezone(utc) == timedelta(days=7, hours=1)  # real time
+
+
+@pytest.mark.parametrize(("every_days", "occurrences"), [(0, 3), (92, 3), (7, 1), (7, 53)])
+def test_series_refuses_sizes_outside_the_limits(every_days: int, occurrences: int) -> None:
+    with pytest.raises(ValueError, match="must be between"):
+        series_starts(datetime(2026, 11, 2, 10, tzinfo=_LONDON), every_days=every_days, occurrences=occurrences)
+
+
+def test_r6_working_days_come_from_the_service_when_it_sets_them() -> None:
+    assert working_days_for(None, 3) == 3
+    assert working_days_for(5, 3) == 5
+    with pytest.raises(ValueError, match="at least 1"):
+        working_days_for(0, 3)
+
+
+def test_r6_escalation_grace_is_an_hour_for_suicide_risk_and_none_otherwise() -> None:
+    due = datetime(2026, 11, 20, 10, 0, tzinfo=_LONDON)
+    assert escalation_due_at(due_at=due, risk=RiskLevel.SELF_HARM_OR_SUICIDE) == due + timedelta(hours=1)
+    assert escalation_due_at(due_at=due, risk=RiskLevel.EXISTING_CONCERNS) == due
+    assert set(ESCALATION_GRACE) == set(RiskLevel)
+
+
+@pytest.mark.parametrize(
+    ("minutes_after", "completed", "escalated", "expected"),
+    [(59, False, False, False), (60, False, False, True), (120, True, False, False), (120, False, True, False)],
+)
+def test_r6_needs_escalation_only_when_open_overdue_and_not_yet_escalated(
+    minutes_after: int, completed: bool, escalated: bool, expected: bool
+) -> None:
+    due = datetime(2026, 11, 20, 10, 0, tzinfo=_LONDON)
+    assert (
+        needs_escalation(
+            due_at=due,
+            risk=RiskLevel.SELF_HARM_OR_SUICIDE,
+            now=due + timedelta(minutes=minutes_after),
+            completed=completed,
+            escalated=escalated,
+        )
+        is expected
+    )

@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="service_follow_up_working_days_1_to_20",
+                violation_error_message="Working days to follow up a missed appointment must be between 1 and 20.",
             ),
         ),
     ]

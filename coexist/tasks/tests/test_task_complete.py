@@ -53,3 +53,24 @@ def test_a_colleague_in_the_care_team_may_complete_it_for_cover(cast: Cast) -> N
     task = TaskFactory(person=cast.ann, assigned_to=cast.coordinator)
     done = task_complete(task=task, by=cast.da_worker_in_team, outcome="Covered while Alex was on leave")
     assert done.completed_by == cast.da_worker_in_team
+
+
+def test_r6_follow_up_task_closes_only_through_its_follow_up(cast: Cast, client_for: object) -> None:
+    """R6: "done" on the task list would leave the follow-up open and the person unreached; the task's
+    row and its completion page lead to the follow-up instead, where reaching the person closes both."""
+    from django.urls import reverse
+
+    from coexist.testing.factories import FollowUpFactory
+
+    follow_up = FollowUpFactory(appointment__person=cast.ann, task__assigned_to=cast.coordinator)
+    with pytest.raises(ValidationError, match="Record what you did on the follow-up"):
+        task_complete(task=follow_up.task, by=cast.coordinator, outcome="Done", channel=Channel.PAGE)
+    follow_up.task.refresh_from_db()
+    assert follow_up.task.is_open
+
+    client = client_for(cast.coordinator)  # type: ignore[operator]
+    listing = client.get(reverse("tasks:mine")).content.decode()
+    assert reverse("engagement:follow-up", args=[follow_up.public_id]) in listing
+    assert reverse("tasks:complete", args=[follow_up.task.public_id]) not in listing
+    page = client.get(reverse("tasks:complete", args=[follow_up.task.public_id]))
+    assert page.status_code == 302 and page["Location"] == reverse("engagement:follow-up", args=[follow_up.public_id])

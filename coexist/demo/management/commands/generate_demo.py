@@ -34,5 +34,8 @@ class Command(BaseCommand):
             f"{summary.joint_assessments} joint assessments.\n"
             f"  Care plans: {summary.care_plans} ({summary.care_plan_versions} versions, "
             f"{summary.draft_care_plans} incomplete drafts); {summary.carer_assessments} carers' assessment offers.\n"
+            f"  Appointments: {summary.appointments}; {summary.follow_ups} missed and followed up (R6), "
+            f"{summary.open_follow_ups} follow-ups open; {summary.case_reviews} case reviews (R7); "
+            f"{summary.group_sessions} group and drop-in sessions.\n"
             f"  Tasks: {summary.tasks} ({summary.open_tasks} open)."
         )
