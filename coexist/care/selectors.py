@@ -31,6 +31,7 @@ from coexist.care.rules import (
     twelve_months_before,
 )
 from coexist.engagement.models import FollowUp
+from coexist.engagement.rules import RiskLevel, escalation_due_at
 from coexist.instruments.definitions import SUBSTANCE_SCREEN_CODES
 from coexist.instruments.models import InstrumentResponse
 from coexist.organisations.models import Membership, Role, Team
@@ -336,12 +337,18 @@ def _add_follow_up_figures(lists: dict[int, TeamWorklist], *, now: datetime) -> 
     rows = (
         FollowUp.objects.filter(created_at__gte=start, created_at__lte=now)
         .filter(Q(appointment__episode__team__in=team_ids) | Q(task__episode__team__in=team_ids))
-        .values_list("appointment__episode__team_id", "task__episode__team_id", "created_at", "due_at", "completed_at")
+        .values_list(
+            "appointment__episode__team_id", "task__episode__team_id", "created_at", "due_at", "risk_level",
+            "completed_at",
+        )
         .order_by()
-    )
-    for appointment_team, task_team, created_at, due_at, completed_at in rows:
+    )  # fmt: skip
+    for appointment_team, task_team, created_at, due_at, risk, completed_at in rows:
+        # On time means done before it had to be escalated: a follow-up due "now" (suicide risk) has the
+        # hour's grace, or none could ever be on time (the miss is recorded after the appointment).
+        deadline = escalation_due_at(due_at=due_at, risk=RiskLevel(risk))
         for team_id in {appointment_team, task_team} & misses.keys():
-            misses[team_id].append(MissFacts(created_at=created_at, due_at=due_at, completed_at=completed_at))
+            misses[team_id].append(MissFacts(created_at=created_at, due_at=deadline, completed_at=completed_at))
     finished_in_period = EpisodeOfCare.objects.filter(
         team__in=team_ids, status=EpisodeStatus.FINISHED, finished_at__gte=start, finished_at__lte=now
     )

@@ -215,3 +215,16 @@ def test_r6_escalation_with_no_team_leader_goes_to_the_team(
     run_safety_net()
     (escalation,) = _escalations()
     assert (escalation.assigned_to, escalation.assigned_team) == (None, cast.north)
+
+
+def test_r6_suicide_risk_follow_up_done_within_the_hour_counts_as_on_time_for_qs188(
+    cast: Cast, episode: EpisodeOfCare, clock: time_machine.Traveller
+) -> None:
+    """Due "now" cannot mean before the miss is even recorded: on time is before it would be escalated."""
+    RiskFlagFactory(person=cast.ann, kind=RiskKind.SELF_HARM_SUICIDE, raised_by=cast.coordinator)
+    follow_up = _miss(cast, episode, clock)
+    clock.move_to(MISSED_AT + timedelta(minutes=45))
+    _reach(cast, follow_up, kind=ActionKind.CALL)
+    (worklist,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
+    figure = worklist.follow_up_figure
+    assert figure is not None and (figure.on_time, figure.late) == (1, 0)
