@@ -122,6 +122,8 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     # ann is enrolled. The coordinator is not Pathways staff, so sees the list but not the group; da_worker,
     # as facilitator, may change ann's group attendance (enrol, leave) but nothing else of her record.
     "groups:list": (302, 200, 200, 200, 200),
+    # Setting up a group is for clinical staff of a service; administrators and researchers are refused.
+    "groups:new": (302, 200, 200, 403, 403),
     "groups:detail": (302, 403, 200, 403, 403),
     "groups:schedule": (302, 403, 200, 403, 403),
     "groups:enrol": (302, 403, 200, 403, 403),
@@ -243,7 +245,7 @@ def _groups_url(name: str, cast: Cast) -> str:
         group=group, starts_at=timezone.now() + timedelta(days=2), facilitators=[cast.da_worker]
     )
     enrolment = GroupEnrolmentFactory(group=group, person=cast.ann, enrolled_by=cast.coordinator)
-    if name == "groups:list":
+    if name in ("groups:list", "groups:new"):
         return reverse(name)
     if name == "groups:person-enrol":
         return reverse(name, args=[cast.ann.public_id])

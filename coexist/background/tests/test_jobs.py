@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from coexist.audit.models import Channel
@@ -24,6 +25,18 @@ from coexist.testing.factories import EpisodeFactory
 LONDON = ZoneInfo("Europe/London")
 MISSED_AT = datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def _run_ready_tasks() -> None:
+    """What `manage.py db_worker --batch` does, through its own Worker, but without the connection
+    recycling between tasks, which would close the test's transaction on PostgreSQL."""
+    worker = Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
+    )  # fmt: skip
+    while (ready := DBTaskResult.objects.ready().get_locked()) is not None:
+        ready.claim(worker.worker_id)
+        worker.run_task(ready)
 
 
 def _waiting() -> list[DBTaskResult]:
@@ -60,7 +73,7 @@ def test_r6_a_worker_down_for_days_catches_up_on_its_first_sweep_and_queues_the_
             plan_reviewed="",
         )  # fmt: skip
         clock.move_to(MISSED_AT + timedelta(days=9))  # the worker comes back nine days later
-        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+        _run_ready_tasks()
 
     (ran,) = DBTaskResult.objects.filter(task_path=SWEEP_TASK_PATH, status=TaskResultStatus.SUCCESSFUL)
     assert ran.return_value["R6 follow-ups escalated"] == 1

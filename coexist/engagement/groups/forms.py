@@ -11,7 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from coexist.engagement.groups.rules import MAX_ANONYMOUS_COUNT, MAX_EVERY_DAYS, MAX_OCCURRENCES, GroupAttendanceStatus
+from coexist.engagement.groups.rules import (
+    MAX_ANONYMOUS_COUNT,
+    MAX_EVERY_DAYS,
+    MAX_OCCURRENCES,
+    GroupAttendanceStatus,
+    GroupKind,
+)
 from coexist.forms import NHSDateField, NHSForm
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -148,3 +154,30 @@ class LeaveForm(NHSForm):
         help_text="For example, they have finished the programme or no longer want to come. "
         "Leaving a ward or service is not a reason: groups stay open after discharge.",
     )  # fmt: skip
+
+
+class GroupForm(NHSForm):
+    """A new group programme or drop-in, run by one of the services the viewer works in."""
+
+    service = forms.ChoiceField(
+        label="Which service runs it?", error_messages={"invalid_choice": "Choose one of the services you work in."}
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="For example, Thursday drop-in.",
+        error_messages={"required": "Enter the group's name."},
+    )
+    kind = forms.ChoiceField(
+        label="What kind is it?",
+        choices=GroupKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a group programme or a drop-in."},
+    )
+    description = forms.CharField(
+        label="What happens there (optional)", required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services  # type: ignore[attr-defined]

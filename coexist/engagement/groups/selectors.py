@@ -15,7 +15,7 @@ from coexist.audit.services import access_log_append
 from coexist.engagement.groups.rules import FACILITATOR_WINDOW, GroupAttendanceStatus, session_total
 from coexist.engagement.groups.services import works_in
 from coexist.engagement.models import Group, GroupAttendance, GroupEnrolment, GroupSession
-from coexist.organisations.models import Membership
+from coexist.organisations.models import Membership, Service
 from coexist.people.models import Person
 from coexist.people.permissions import AccessRefused, access_facts, people_visible_to
 from coexist.people.rules import AccessDecision, Action, RecordPart, decide_access
@@ -211,3 +211,9 @@ def users_named(public_ids: list[str], allowed: list[tuple[str, str]]) -> list[U
     permitted = {value for value, _ in allowed}
     wanted = [str(i) for i in public_ids if str(i) in permitted]
     return list(User.objects.filter(public_id__in=wanted, is_active=True))
+
+
+def services_run_by(viewer: User) -> list[Service]:
+    """The services in which the viewer has a current clinical role: the ones whose groups they may set up."""
+    ids = Membership.objects.current().clinical().filter(user=viewer).values("team__service_id")
+    return list(Service.objects.filter(pk__in=ids).select_related("organisation").order_by("name"))

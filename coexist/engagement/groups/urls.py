@@ -6,6 +6,7 @@ app_name = "groups"
 
 urlpatterns = [
     path("", views.group_list, name="list"),
+    path("new/", views.group_new, name="new"),
     path("<uuid:public_id>/", views.group_detail, name="detail"),
     path("<uuid:public_id>/schedule/", views.group_schedule, name="schedule"),
     path("<uuid:public_id>/enrol/", views.group_enrol, name="enrol"),

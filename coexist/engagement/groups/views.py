@@ -19,6 +19,7 @@ from coexist.engagement.groups.forms import (
     AddToRegisterForm,
     CancelForm,
     EnrolForm,
+    GroupForm,
     LeaveForm,
     RegisterForm,
     ScheduleForm,
@@ -62,7 +63,39 @@ def _when(moment: object) -> str:
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
     """Groups of the services the viewer works in (and groups they facilitate), with each one's next session."""
-    return render(request, "engagement/groups/list.html", {"groups": selectors.groups_for(staff_of(request))})
+    me = staff_of(request)
+    context = {"groups": selectors.groups_for(me), "can_set_up": bool(selectors.services_run_by(me))}
+    return render(request, "engagement/groups/list.html", context)
+
+
+@login_required
+def group_new(request: HttpRequest) -> HttpResponse:
+    """Set up a group or drop-in for one of the services the viewer works in (clinical staff only)."""
+    me = staff_of(request)
+    services_run = selectors.services_run_by(me)
+    if not services_run:
+        raise AccessRefused(AccessDecision(False, "Only clinical staff of a service set up its groups."))
+    choices = [(str(s.public_id), f"{s.name} ({s.organisation.name})") for s in services_run]
+    form = GroupForm(request.POST or None, services=choices, initial={"kind": "programme"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = next(s for s in services_run if str(s.public_id) == data["service"])
+        try:
+            group = services.group_create(
+                service=service, name=data["name"], kind=data["kind"], description=data["description"], by=me,
+                channel=Channel.PAGE,
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{group.name} is set up. Schedule its sessions next.")
+            return redirect("groups:schedule", public_id=group.public_id)
+    return render(
+        request,
+        "engagement/groups/new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -178,3 +178,36 @@ def test_add_someone_not_enrolled_to_the_register(cast: Cast, client_for: SignIn
     assert client.get(url).status_code == 200
     assert client.post(url, {"person": str(cast.ben.public_id), "status": "attended"}).status_code == 302
     assert GroupAttendance.objects.get(person=cast.ben, session=world.last_week).status == "attended"
+
+
+def test_clinical_staff_set_up_a_group_for_their_service(cast: Cast, client_for: SignIn) -> None:
+    from coexist.engagement.models import Group
+
+    client = client_for(cast.da_worker)
+    listing = client.get(reverse("groups:list")).content.decode()
+    assert reverse("groups:new") in listing
+    form = client.get(reverse("groups:new")).content.decode()
+    assert cast.pathways_service.name in form
+    response = client.post(
+        reverse("groups:new"),
+        {"service": str(cast.pathways_service.public_id), "name": "Tuesday recovery group", "kind": "programme"},
+    )
+    group = Group.objects.get(name="Tuesday recovery group")
+    assert response.status_code == 302 and response["Location"] == reverse("groups:schedule", args=[group.public_id])
+    assert (group.service, group.created_by) == (cast.pathways_service, cast.da_worker)
+
+
+def test_setting_up_a_group_with_bad_input_shows_why_and_saves_nothing(cast: Cast, client_for: SignIn) -> None:
+    from coexist.engagement.models import Group
+
+    client = client_for(cast.da_worker)
+    before = Group.objects.count()
+    blank = client.post(reverse("groups:new"), {"service": str(cast.pathways_service.public_id), "name": ""})
+    assert blank.status_code == 400 and "Enter the group&#x27;s name." in blank.content.decode()
+    other = client.post(reverse("groups:new"), {"service": str(cast.cmht.public_id), "name": "X", "kind": "drop_in"})
+    assert other.status_code == 400 and "Choose one of the services you work in." in other.content.decode()
+    assert Group.objects.count() == before
+
+
+def test_administrators_cannot_set_up_groups(cast: Cast, client_for: SignIn) -> None:
+    assert client_for(cast.admin).get(reverse("groups:new")).status_code == 403
