@@ -9,6 +9,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -58,9 +59,19 @@ def _raw_visible_ids(user_id: int) -> list[int]:
         UNION SELECT person_id FROM people_consent
          WHERE given_on <= %(d)s AND (withdrawn_on IS NULL OR withdrawn_on > %(d)s)
            AND organisation_id IN (SELECT organisation_id FROM m)
+        UNION SELECT e.person_id FROM engagement_groupenrolment e
+         WHERE e.ended_at IS NULL AND e.group_id IN (
+           SELECT gs.group_id FROM engagement_groupsession gs
+             JOIN engagement_groupsession_facilitators f ON f.groupsession_id = gs.id
+            WHERE f.user_id = %(u)s AND gs.cancelled_at IS NULL AND gs.starts_at BETWEEN %(lo)s AND %(hi)s)
     """
+    day = timezone.localdate()
+    window = {  # decision 0012: sessions four weeks either side of today
+        "lo": timezone.make_aware(datetime.combine(day, datetime.min.time())) - timedelta(days=28),
+        "hi": timezone.make_aware(datetime.combine(day, datetime.max.time())) + timedelta(days=28),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"u": user_id, "d": today})
+        cursor.execute(sql, {"u": user_id, "d": today, **window})
         return [row[0] for row in cursor.fetchall()]
 
 
