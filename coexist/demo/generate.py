@@ -155,7 +155,9 @@ CAST: tuple[CastMember, ...] = (
         "North community team",
         "everyone whose episode of care North community team holds, and the team leader's list: "
         "episodes with no care coordinator yet (R3), people not yet asked about alcohol and drugs (R15), "
-        "risk flags past their review date (R13); the community mental health triage queue",
+        "risk flags past their review date (R13), missed appointments not followed up in time (R6, escalated "
+        "to them by the background worker), case reviews due (R7), with the QS188 figures; the community "
+        "mental health triage queue",
     ),
     CastMember(
         "psychiatrist",
@@ -188,7 +190,8 @@ CAST: tuple[CastMember, ...] = (
         "Mensah",
         Role.WARD_NURSE,
         "Willow Ward team",
-        "no one yet: admissions come with the transitions issue",
+        "only the names and group attendance of people enrolled in the ward group she facilitates "
+        "(admissions come with the transitions issue)",
     ),
     CastMember(
         "admin",

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from coexist.accounts.models import User
 from coexist.accounts.requests import staff_of
 from coexist.assessments.selectors import open_parts
 from coexist.audit.models import Channel
@@ -182,19 +183,24 @@ def group_enrol(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = EnrolForm(request.POST or None, label="Who?", choices=choices)
     if request.method == "POST" and form.is_valid():
         person = _person(form.cleaned_data["choice"])
-        try:
-            services.group_enrol(group=group, person=person, by=me, channel=Channel.PAGE)
-        except ValidationError as exc:
-            add_service_errors(form, _as_choice(exc))
-        else:
-            messages.success(request, f"{person.full_name} is enrolled in {group.name}.")
+        if _enrolled(request, form, group=group, person=person, by=me):
             return redirect("groups:detail", public_id=group.public_id)
-    return render(
-        request,
-        "engagement/groups/enrol.html",
-        {**context, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _enrol_page(request, {**context, "form": form})
+
+
+def _enrolled(request: HttpRequest, form: EnrolForm, *, group: Group, person: Person, by: User) -> bool:
+    """Enrol through the service; say so, or put its refusal on the form's one choice field."""
+    try:
+        services.group_enrol(group=group, person=person, by=by, channel=Channel.PAGE)
+    except ValidationError as exc:
+        add_service_errors(form, _as_choice(exc))
+        return False
+    messages.success(request, f"{person.full_name} is enrolled in {group.name}.")
+    return True
+
+
+def _enrol_page(request: HttpRequest, context: dict[str, object]) -> HttpResponse:
+    return render(request, "engagement/groups/enrol.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _as_choice(exc: ValidationError) -> ValidationError:
@@ -218,19 +224,9 @@ def person_enrol(request: HttpRequest, person_id: UUID) -> HttpResponse:
     form = EnrolForm(request.POST or None, label="Which group?", choices=choices)
     if request.method == "POST" and form.is_valid():
         group = _group(form.cleaned_data["choice"])
-        try:
-            services.group_enrol(group=group, person=person, by=me, channel=Channel.PAGE)
-        except ValidationError as exc:
-            add_service_errors(form, _as_choice(exc))
-        else:
-            messages.success(request, f"{person.full_name} is enrolled in {group.name}.")
+        if _enrolled(request, form, group=group, person=person, by=me):
             return redirect("people:detail", public_id=person.public_id)
-    return render(
-        request,
-        "engagement/groups/enrol.html",
-        {**context, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _enrol_page(request, {**context, "form": form})
 
 
 @login_required
