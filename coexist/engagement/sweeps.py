@@ -24,7 +24,7 @@ from coexist.engagement import rules
 from coexist.engagement.models import FollowUp, LossOfContact
 from coexist.engagement.rules import RiskLevel
 from coexist.engagement.services import lock_person, mark_loss_of_contact_if_due
-from coexist.organisations.models import Membership, Team
+from coexist.organisations.models import Membership, Role, Team
 from coexist.people.models import Person
 from coexist.people.rules import RecordPart
 from coexist.people.services import log_write
@@ -62,18 +62,20 @@ def _team_of(follow_up: FollowUp) -> Team | None:
 
 
 def _leaders_of(team: Team | None, *, not_: User | None) -> list[User]:
-    """R6: the team's current leaders (team leader first), leaving out the duty's own owner when
-    someone else leads: escalating to yourself tells nobody new."""
+    """R6: who an overdue follow-up goes to: the team's current team leaders, or, when it has none, its
+    other leaders (dual diagnosis lead, service manager). The duty's own owner is left out when someone
+    else leads: escalating to yourself tells nobody new."""
     if team is None:
         return []
-    memberships = (
+    memberships = list(
         Membership.objects.current()
         .filter(team=team, role__in=LEADER_ROLES, user__is_active=True)
         .select_related("user")
-        .order_by("role", "started_on", "pk")
+        .order_by("started_on", "pk")
     )
+    team_leaders = [m for m in memberships if m.role == Role.TEAM_LEADER]
     leaders: dict[int, User] = {}
-    for membership in memberships:
+    for membership in team_leaders or memberships:
         leaders.setdefault(membership.user.pk, membership.user)
     others = [user for user in leaders.values() if not_ is None or user.pk != not_.pk]
     return others or list(leaders.values())

@@ -228,3 +228,22 @@ def test_r6_suicide_risk_follow_up_done_within_the_hour_counts_as_on_time_for_qs
     (worklist,) = team_leader_list(viewer=cast.team_leader, channel=Channel.PAGE)
     figure = worklist.follow_up_figure
     assert figure is not None and (figure.on_time, figure.late) == (1, 0)
+
+
+def test_r6_escalation_goes_to_the_team_leader_not_every_manager(
+    cast: Cast, episode: EpisodeOfCare, clock: time_machine.Traveller
+) -> None:
+    from coexist.organisations.models import Role
+    from coexist.testing.factories import MembershipFactory
+
+    manager = MembershipFactory(team=cast.north, role=Role.SERVICE_MANAGER, started_on=MISSED_AT.date()).user
+    _miss(cast, episode, clock)
+    clock.move_to(MISSED_AT + timedelta(days=6))
+    run_safety_net()
+    assert [task.assigned_to for task in _escalations()] == [cast.team_leader]
+    # With no team leader today, the team's other leaders are told instead.
+    Task.objects.filter(escalates__isnull=False).delete()
+    Task.objects.update(escalated_at=None)
+    cast.team_leader.memberships.update(ended_on=MISSED_AT.date())
+    run_safety_net()
+    assert [task.assigned_to for task in _escalations()] == [manager]
