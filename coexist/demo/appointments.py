@@ -131,8 +131,6 @@ def add_appointments(
                 )
             )
     AppointmentSeries.objects.bulk_create(series)
-    for appointment in booked:
-        appointment.series = appointment.series  # re-point at the saved series (bulk_create set its pk)
     Appointment.objects.bulk_create(booked)
     open_count = _follow_ups(r, misses, now=now, flag_kinds=flag_kinds)
     return AppointmentCounts(
@@ -172,11 +170,7 @@ def _follow_ups(
             done_at = due_at + timedelta(hours=r.rng.randrange(2, 60))
         if done_at is not None and done_at > now:
             done_at, state = None, "open"
-        why = {
-            RiskLevel.SELF_HARM_OR_SUICIDE: "current self-harm or suicide risk: follow up now",
-            RiskLevel.EXISTING_CONCERNS: "existing risk concerns: follow up within 24 hours",
-            RiskLevel.NONE: f"follow up within {days} working days",
-        }[risk]
+        why = rules.follow_up_reason(risk, working_days=days)
         task = Task(
             public_id=r.uuid(), person_id=appointment.person_id, episode=appointment.episode, rule="R6",
             title=f"Follow up missed appointment on {missed_at:%d %b %Y %H:%M}",
@@ -216,10 +210,6 @@ def _follow_ups(
         else:
             open_count += 1
     Task.objects.bulk_create(tasks)
-    for follow_up in follow_ups:
-        follow_up.task = follow_up.task
     FollowUp.objects.bulk_create(follow_ups)
-    for action in actions:
-        action.follow_up = action.follow_up
     FollowUpAction.objects.bulk_create(actions)
     return open_count

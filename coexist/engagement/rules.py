@@ -115,6 +115,15 @@ def follow_up_deadline(
     return add_working_days(missed_at, working_days, holidays)
 
 
+def follow_up_reason(risk: RiskLevel, *, working_days: int) -> str:
+    """R6: why the follow-up is due when it is, in the words the task shows."""
+    if risk is RiskLevel.SELF_HARM_OR_SUICIDE:
+        return "current self-harm or suicide risk: follow up now"
+    if risk is RiskLevel.EXISTING_CONCERNS:
+        return "existing risk concerns: follow up within 24 hours"
+    return f"follow up within {working_days} working days"
+
+
 def follow_up_priority(risk: RiskLevel) -> Literal["urgent", "soon", "routine"]:
     """R6: urgent for self-harm or suicide risk; soon for existing concerns; routine otherwise.
 

@@ -206,11 +206,7 @@ def _create_follow_up(*, appointment: Appointment, by: User) -> FollowUp:
         missed_at=missed_at, risk=risk, working_days=working_days, holidays=rules.ENGLAND_AND_WALES_BANK_HOLIDAYS
     )
     owner, episode = duty_owner(person, otherwise=by)
-    why = {
-        RiskLevel.SELF_HARM_OR_SUICIDE: "current self-harm or suicide risk: follow up now",
-        RiskLevel.EXISTING_CONCERNS: "existing risk concerns: follow up within 24 hours",
-        RiskLevel.NONE: f"follow up within {working_days} working days",
-    }[risk]
+    why = rules.follow_up_reason(risk, working_days=working_days)
     task = task_create(
         person=person,
         rule="R6",
