@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "coexist.interop",
     "coexist.demo",
     "coexist.notifications",
+    "coexist.inpatient",
+    "coexist.medicines",
+    "coexist.advice",
+    "coexist.transitions",
+    "coexist.handover",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,11 @@ urlpatterns = [
     path("groups/", include("coexist.engagement.groups.urls")),
     path("measures/", include("coexist.instruments.urls")),
     path("tasks/", include("coexist.tasks.urls")),
+    path("inpatient/", include("coexist.inpatient.urls")),
+    path("medicines/", include("coexist.medicines.urls")),
+    path("advice/", include("coexist.advice.urls")),
+    path("transitions/", include("coexist.transitions.urls")),
+    path("provider-handover/", include("coexist.handover.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin site).

@@ -76,6 +76,10 @@ class Appointment(models.Model):
     series = models.ForeignKey(
         AppointmentSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
     )
+    # R10: a future appointment with a worker who left with their provider's contract is flagged for
+    # rebooking, never deleted; cleared when it is rebooked or cancelled.
+    rebook_flagged_at = models.DateTimeField(null=True, blank=True)
+    rebook_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
 

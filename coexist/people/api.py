@@ -40,7 +40,8 @@ RelationshipCode = Literal[
     "parent", "partner", "child", "sibling", "other_relative", "friend", "neighbour", "other"
 ]  # fmt: skip
 ShareablePart = Literal[
-    "contact", "episodes", "care_plan", "carers", "equality", "mental_health", "substance_use", "risk"
+    "contact", "episodes", "care_plan", "carers", "equality", "mental_health", "substance_use", "risk",
+    "medicines",
 ]  # fmt: skip
 
 # The Literal types above must list exactly the model's choices; checked at import.

@@ -26,6 +26,7 @@ class RecordPart(TextChoices):
     SUBSTANCE_USE = "substance_use", "Substance use assessments"
     RISK = "risk", "Risk flags"
     GROUPS = "groups", "Group attendance"
+    MEDICINES = "medicines", "Medicines continuity: opiate substitution, naloxone, handovers"
 
 
 # Decision 0012: what a group's facilitator may read of a person enrolled in the group, and no more
@@ -46,6 +47,7 @@ SHAREABLE_PARTS = (
     RecordPart.MENTAL_HEALTH,
     RecordPart.SUBSTANCE_USE,
     RecordPart.RISK,
+    RecordPart.MEDICINES,
 )
 
 

@@ -15,8 +15,10 @@ Staff                      role                       team
   researcher               researcher                 North (Trust)
   team_leader              team leader                North (Trust)
   peer_worker              peer support worker        Hope Peer Support (voluntary)
+  ward_nurse               ward nurse                 Willow ward (Trust, inpatient)
+  addictions_consultant    addictions consultant      Pathways (the community prescriber)
 
-team_leader and peer_worker are not in `staff()`: the permission matrix covers the nine above.
+team_leader, peer_worker, ward_nurse and addictions_consultant are not in `staff()`: the permission matrix covers the nine above.
 The team leader sees a person only through an open episode held by North (or the care team).
 
 People and their relationships
@@ -64,6 +66,8 @@ class Cast:
     north: Team
     south: Team
     pathways_team: Team
+    ward: Service
+    ward_team: Team
     coordinator: User
     coordinator_south: User
     psychiatrist: User
@@ -75,6 +79,8 @@ class Cast:
     researcher: User
     team_leader: User
     peer_worker: User
+    ward_nurse: User
+    addictions_consultant: User
     ann: Person
     ben: Person
     cat: Person
@@ -148,6 +154,10 @@ def make_cast() -> Cast:
     )
     peer_worker = staff("peer_worker", peer_team, Role.PEER_SUPPORT_WORKER, "Jo", "Reid")
     researcher = staff("researcher", north, Role.RESEARCHER, "Nadia", "Rahman")
+    ward = ServiceFactory(organisation=trust, name="Willow ward", kind=ServiceKind.INPATIENT_WARD)
+    ward_team = TeamFactory(service=ward, name="Willow ward team")
+    ward_nurse = staff("ward_nurse", ward_team, Role.WARD_NURSE, "Kim", "Lowe")
+    addictions_consultant = staff("addictions_consultant", pathways_team, Role.ADDICTIONS_CONSULTANT, "Rosa", "Ibarra")
 
     ann = PersonFactory(given_name="Ann", family_name="Abbott", nhs_number="9434765919")
     ben = PersonFactory(given_name="Ben", family_name="Baker")
@@ -194,6 +204,8 @@ def make_cast() -> Cast:
         north=north,
         south=south,
         pathways_team=pathways_team,
+        ward=ward,
+        ward_team=ward_team,
         coordinator=coordinator,
         coordinator_south=coordinator_south,
         psychiatrist=psychiatrist,
@@ -205,6 +217,8 @@ def make_cast() -> Cast:
         researcher=researcher,
         team_leader=team_leader,
         peer_worker=peer_worker,
+        ward_nurse=ward_nurse,
+        addictions_consultant=addictions_consultant,
         ann=ann,
         ben=ben,
         cat=cat,

@@ -1,0 +1,9 @@
+"""Pages for advice requests."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "advice"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,9 @@
+"""Pages for discharges and transfers."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "transitions"
+
+urlpatterns: list[URLPattern] = []
