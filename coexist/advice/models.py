@@ -35,6 +35,12 @@ class AdviceRequest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The asker may withdraw an open request, with a reason (kept on the record with the question).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdraw_reason = models.TextField(blank=True)
     task = models.OneToOneField(
         "tasks.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="advice_request"
     )
@@ -45,7 +51,11 @@ class AdviceRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="answered") | (Q(answered_at__isnull=False) & ~Q(answer="")),
                 name="advice_answered_has_answer",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | (Q(withdrawn_at__isnull=False) & ~Q(withdraw_reason="")),
+                name="advice_withdrawn_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["consultant", "status"]), models.Index(fields=["person", "asked_at"])]
 

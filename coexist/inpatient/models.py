@@ -50,6 +50,11 @@ class Admission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="ward_admissions"
     )
     ward_substance_worker_since = models.DateTimeField(null=True, blank=True)
+    # R9/R15: the duty to ask about alcohol and drugs within 24 hours of admission, created with the
+    # admission (none when a screen was already recorded since admission); closed when a screen is recorded.
+    screen_task = models.OneToOneField(
+        "tasks.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="admission_screen"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Set when the ward's episode is discharged (coexist.transitions completes both in one transaction).

@@ -170,6 +170,10 @@ def instrument_response_record_with_alerts(
             channel=channel,
             detail=f"recorded {instrument.short_name} ({instrument.version}): {_summary(outcome.scores, outcome.band)}",
         )
+        # R9/R15: a substance screen closes the ward's admission screen task, in this transaction.
+        from coexist.inpatient.services import admission_screen_recorded
+
+        admission_screen_recorded(response=response, by=by, channel=channel)
     return Recorded(response=response, flags=tuple(flags), tasks=tuple(tasks))
 
 
