@@ -48,7 +48,11 @@ class OpiateSubstitution(models.Model):
             models.CheckConstraint(
                 condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=models.F("started_on")),
                 name="opiate_substitution_stops_after_start",
-            )
+            ),
+            # One current course per person: two at once would make "the current dose" ambiguous at handover.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(stopped_on__isnull=True), name="one_current_opiate_substitution"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +212,10 @@ class PrescribingHandover(models.Model):
                 name="prescribing_handover_answer_dated",
             ),
             models.CheckConstraint(condition=Q(daily_dose_mg__gt=0), name="prescribing_handover_dose_positive"),
+            # One open request per course, so the receiver never answers two versions of the facts.
+            models.UniqueConstraint(
+                fields=["treatment"], condition=Q(status="requested"), name="one_open_prescribing_handover"
+            ),
         ]
         indexes = [models.Index(fields=["person", "status"]), models.Index(fields=["to_service", "status"])]
 
