@@ -4,6 +4,7 @@ transaction, records who and when (simple_history for episodes) and appends to t
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,9 @@ from coexist.people.permissions import confirm_still_visible, require
 from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
 from coexist.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from coexist.transitions.models import Transition
 
 
 def episode_open(
@@ -227,22 +231,28 @@ def care_team_end(
     return locked
 
 
-def episode_discharge(*, episode: EpisodeOfCare, by: User, reason: str, channel: Channel) -> EpisodeOfCare:
-    """Finish an episode of care: the only way one finishes (DOMAIN.md life cycle). Raises
-    ValidationError or AccessRefused.
+def episode_discharge(*, transition: Transition, by: User, channel: Channel) -> EpisodeOfCare:
+    """Finish an episode of care: the only way one finishes (DOMAIN.md life cycle), and only with a discharge
+    checklist (R8, R9) that is met or overridden. Called by `coexist.transitions.services.transition_complete`
+    inside its transaction; call that, not this. Raises ValidationError or AccessRefused.
 
-    R6: refused while any follow-up of a missed appointment for the person is still open (each is named,
-    with its appointment and due time), and refused unless the reason is one of `DischargeReason`, a
-    coded list with no "did not attend": not attending is never a reason for discharge. The discharger
-    must work in the episode's service: a service discharges only from itself.
-
-    Issue 5 adds the R8/R9 discharge checklist (meeting invitations, housing, plan contents, inpatient
-    substance handover, senior override with a reason); it belongs here, inside the same transaction,
-    before the status changes."""
-    # Imported here so this transition stays an append to the module (engagement imports care).
+    R8/R9: the transition's checklist is evaluated again here, inside the transaction, before the status
+    changes; any open item not overridden by a senior clinician (with a reason) refuses the discharge, each
+    named. R6: refused while any follow-up of a missed appointment for the person is still open (each is
+    named, with its appointment and due time), and refused unless the transition's reason is one of
+    `DischargeReason`, a coded list with no "did not attend": not attending is never a reason for discharge.
+    The discharger must work in the episode's service: a service discharges only from itself."""
+    # Imported here so this transition stays an append to the module (engagement and transitions import care).
     from coexist.engagement.models import FollowUp
     from coexist.engagement.rules import DischargeReason, OpenFollowUp, discharge_refused
+    from coexist.transitions.models import TransitionKind
+    from coexist.transitions.rules import uncleared
+    from coexist.transitions.selectors import checklist_for
 
+    episode = transition.episode
+    reason = transition.discharge_reason
+    if transition.kind != TransitionKind.DISCHARGE or not transition.is_open:
+        raise ValidationError({"transition": "An episode finishes only through a discharge being planned for it."})
     person = episode.person
     decision = require(
         user=by,
@@ -272,6 +282,16 @@ def episode_discharge(*, episode: EpisodeOfCare, by: User, reason: str, channel:
         refusal = discharge_refused(reason=reason, open_follow_ups=open_follow_ups)
         if refusal:
             raise ValidationError(refusal)
+        # R8/R9: the checklist, as it stands now; open items stop it unless a senior clinician overrode them.
+        overridden = transition.overridden_items if transition.override_by_id and transition.override_reason else []
+        blocking = uncleared(checklist_for(transition), overridden=overridden)
+        if blocking:
+            raise ValidationError(
+                {
+                    "checklist": ["The discharge cannot go ahead while an item on the checklist is open (R8)."]
+                    + [f"{item.title}: {item.explanation}" for item in blocking]
+                }
+            )
         locked.status = EpisodeStatus.FINISHED
         locked.finished_at = timezone.now()
         locked.finished_by = by

@@ -71,6 +71,12 @@ def _transition(
         raise ValidationError(
             {"status": f"This referral is already {locked.get_status_display().lower()}; it cannot be changed."}
         )
+    if to != Status.TRIAGED and _carries_a_transfer(locked):
+        # Issue 5: a transfer of care's referral is answered on the transfer, which moves the episode; accepting
+        # it here would open a second episode beside the one being transferred.
+        raise ValidationError(
+            {"status": "This referral carries a transfer of care: accept or decline it on the transfer's page."}
+        )
     from_status = locked.status
     now = timezone.now()
     locked.status = to
@@ -83,6 +89,12 @@ def _transition(
     locked.save()
     _record_change(referral=locked, from_status=from_status, by=by, note=note, at=now)
     return locked
+
+
+def _carries_a_transfer(referral: Referral) -> bool:
+    from coexist.transitions.models import Transition  # transitions imports referrals; read it lazily
+
+    return Transition.objects.filter(request_referral=referral).exists()
 
 
 def _log_on_person(*, referral: Referral, by: User, basis: str, channel: Channel, detail: str) -> None:

@@ -73,6 +73,12 @@ class Transition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decline_reason = models.TextField(blank=True)
+    # A transfer sent for acceptance opens a referral to the receiving service, which is what lets the
+    # receiving team read the record to decide (the one permission function: open referral); it closes on
+    # the answer.
+    request_referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="transfer"
+    )
     new_coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

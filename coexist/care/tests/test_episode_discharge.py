@@ -22,6 +22,7 @@ from coexist.engagement.services import appointment_book, appointment_record_out
 from coexist.people.permissions import AccessRefused
 from coexist.testing.cast import Cast
 from coexist.testing.factories import EpisodeFactory
+from coexist.testing.factories_transitions import ready_discharge
 
 LONDON = ZoneInfo("Europe/London")
 MISSED_AT = datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)
@@ -52,7 +53,9 @@ def _miss(cast: Cast, episode: EpisodeOfCare, clock: time_machine.Traveller) -> 
 
 
 def _discharge(cast: Cast, episode: EpisodeOfCare, reason: str = DischargeReason.GOALS_MET) -> EpisodeOfCare:
-    return episode_discharge(episode=episode, by=cast.coordinator, reason=reason, channel=Channel.PAGE)
+    # R8: an episode finishes only with a discharge checklist that is met (or overridden).
+    transition = ready_discharge(episode, by=cast.coordinator, reason=reason)
+    return episode_discharge(transition=transition, by=cast.coordinator, channel=Channel.PAGE)
 
 
 def _still_open(episode: EpisodeOfCare) -> None:
@@ -101,15 +104,23 @@ def test_discharge_without_open_follow_ups_finishes_the_episode(cast: Cast, epis
         _discharge(cast, EpisodeOfCare.objects.get(pk=episode.pk))
 
 
+def test_r8_discharge_refused_without_a_met_checklist(cast: Cast, episode: EpisodeOfCare) -> None:
+    transition = ready_discharge(episode, by=cast.coordinator, with_plan=False)
+    with pytest.raises(ValidationError) as raised:
+        episode_discharge(transition=transition, by=cast.coordinator, channel=Channel.PAGE)
+    assert "R8" in raised.value.message_dict["checklist"][0]
+    assert any("no care plan" in line for line in raised.value.message_dict["checklist"])
+    _still_open(episode)
+
+
 def test_discharge_refused_to_workers_outside_the_care_team_or_the_service(cast: Cast, episode: EpisodeOfCare) -> None:
+    transition = ready_discharge(episode, by=cast.coordinator)
     with pytest.raises(AccessRefused):
-        episode_discharge(episode=episode, by=cast.da_worker, reason=DischargeReason.GOALS_MET, channel=Channel.PAGE)
+        episode_discharge(transition=transition, by=cast.da_worker, channel=Channel.PAGE)
     assert AccessLogEntry.objects.filter(actor_username="da_worker", outcome="refused").exists()
     # In the care team, but another organisation's worker: a service discharges only from itself.
     with pytest.raises(ValidationError) as raised:
-        episode_discharge(
-            episode=episode, by=cast.da_worker_in_team, reason=DischargeReason.GOALS_MET, channel=Channel.PAGE
-        )
+        episode_discharge(transition=transition, by=cast.da_worker_in_team, channel=Channel.PAGE)
     assert "member of" in raised.value.messages[0]
     _still_open(episode)
 

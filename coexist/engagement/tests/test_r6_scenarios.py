@@ -28,6 +28,7 @@ from coexist.tasks.models import Priority, Task
 from coexist.tasks.selectors import tasks_mine
 from coexist.testing.cast import Cast
 from coexist.testing.factories import EpisodeFactory, RiskFlagFactory
+from coexist.testing.factories_transitions import ready_discharge
 
 LONDON = ZoneInfo("Europe/London")
 MISSED_AT = datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)  # a Friday
@@ -174,17 +175,16 @@ def test_r6_discharge_with_an_open_follow_up_is_refused_and_allowed_once_it_is_d
     cast: Cast, episode: EpisodeOfCare, clock: time_machine.Traveller
 ) -> None:
     follow_up = _miss(cast, episode, clock)
+    transition = ready_discharge(episode, by=cast.coordinator)  # R8 checklist met: only R6 stands in the way
     with pytest.raises(ValidationError) as refused:
-        episode_discharge(episode=episode, by=cast.coordinator, reason=DischargeReason.GOALS_MET, channel=Channel.PAGE)
+        episode_discharge(transition=transition, by=cast.coordinator, channel=Channel.PAGE)
     assert "cannot finish while a missed appointment is still being followed up" in str(refused.value)
     episode.refresh_from_db()
     assert episode.status != EpisodeStatus.FINISHED
     assert "did_not_attend" not in DischargeReason.values  # no code for discharging someone who did not come
 
     _reach(cast, follow_up)
-    finished = episode_discharge(
-        episode=episode, by=cast.coordinator, reason=DischargeReason.GOALS_MET, channel=Channel.PAGE
-    )
+    finished = episode_discharge(transition=transition, by=cast.coordinator, channel=Channel.PAGE)
     assert finished.status == EpisodeStatus.FINISHED
 
 
