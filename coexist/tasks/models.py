@@ -97,6 +97,28 @@ class Task(models.Model):
         return self.status in OPEN_TASK_STATUSES
 
     @property
+    def answered_elsewhere(self) -> tuple[str, str] | None:
+        """Issue 5: a task that is a question to answer on its own page (advice to the addictions consultant, a
+        prescribing handover to accept or decline) closes with the answer; (link, words) for its list row.
+
+        Select `advice_request` and `prescribing_handover` with the task to keep this free of queries."""
+        from django.urls import reverse
+
+        try:
+            advice = self.advice_request
+            if advice.status == "open":
+                return reverse("advice:answer", args=[advice.public_id]), "Answer the question"
+        except ObjectDoesNotExist:
+            pass
+        try:
+            handover = self.prescribing_handover
+            if handover.status == "requested":
+                return reverse("medicines:handover_answer", args=[handover.public_id]), "Accept or decline"
+        except ObjectDoesNotExist:
+            pass
+        return None
+
+    @property
     def follow_up_to_clear(self) -> models.Model | None:
         """R6: the missed-appointment follow-up this task (or the duty it escalates) is cleared by, if any.
 

@@ -43,7 +43,15 @@ def tasks_mine(*, viewer: User, channel: Channel, limit: int = LIST_LIMIT) -> li
     now = timezone.now()
     tasks: list[Task] = list(
         _mine(viewer)
-        .select_related("person", "episode__service", "assigned_team", "follow_up", "escalates__follow_up")
+        .select_related(
+            "person",
+            "episode__service",
+            "assigned_team",
+            "follow_up",
+            "escalates__follow_up",
+            "advice_request",
+            "prescribing_handover",
+        )
         .annotate(
             overdue_first=Case(When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()),
             urgency=_URGENCY,

@@ -81,6 +81,17 @@ def task_complete(*, task: Task, by: User, outcome: str, channel: Channel = Chan
                     "the task closes when the person is reached."
                 }
             )
+        # Issue 5: advice asked of the addictions consultant, or a prescribing handover, closes with its answer.
+        if Task.objects.filter(pk=locked.pk, advice_request__status="open").exists():
+            raise ValidationError(
+                {"outcome": "This task is a question to the addictions consultant. Answer it on the advice page; "
+                 "the task closes with the answer."}
+            )  # fmt: skip
+        if Task.objects.filter(pk=locked.pk, prescribing_handover__status="requested").exists():
+            raise ValidationError(
+                {"outcome": "This task is a prescribing handover. Accept or decline it on the handover page; the "
+                 "task closes with the answer."}
+            )  # fmt: skip
         locked.status = TaskStatus.DONE
         locked.completed_at = timezone.now()
         locked.completed_by = by

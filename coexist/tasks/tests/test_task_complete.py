@@ -74,3 +74,36 @@ def test_r6_follow_up_task_closes_only_through_its_follow_up(cast: Cast, client_
     assert reverse("tasks:complete", args=[follow_up.task.public_id]) not in listing
     page = client.get(reverse("tasks:complete", args=[follow_up.task.public_id]))
     assert page.status_code == 302 and page["Location"] == reverse("engagement:follow-up", args=[follow_up.public_id])
+
+
+def test_an_advice_task_closes_only_with_the_consultants_answer(cast: Cast) -> None:
+    """Seeds 001, 002: ticking the task off would leave the question unanswered on the consultant's worklist."""
+    from coexist.advice.services import advice_answer, advice_ask
+
+    advice = advice_ask(
+        person=cast.ann, consultant=cast.addictions_consultant, question="Safe to restart methadone at 60 mg?",
+        by=cast.coordinator, channel=Channel.PAGE,
+    )  # fmt: skip
+    assert advice.task is not None
+    with pytest.raises(ValidationError, match="Answer it on the advice page"):
+        task_complete(task=advice.task, by=cast.addictions_consultant, outcome="Done")
+    advice_answer(advice=advice, answer="Restart at 30 mg and titrate.", by=cast.addictions_consultant,
+                  channel=Channel.PAGE)  # fmt: skip
+    advice.task.refresh_from_db()
+    assert advice.task.status == TaskStatus.DONE
+
+
+def test_r9_a_prescribing_handover_task_closes_only_with_the_prescribers_answer(
+    cast: Cast, time_machine: object
+) -> None:
+    from coexist.medicines.tests.world import NOW, give, request, start
+
+    time_machine.move_to(NOW, tick=False)  # type: ignore[attr-defined]
+    course = start(cast)
+    give(cast)
+    handover = request(cast, course)
+    assert handover.task is not None
+    with pytest.raises(ValidationError, match="Accept or decline it on the handover page"):
+        task_complete(task=handover.task, by=cast.addictions_consultant, outcome="Done")
+    rows = {t.pk: t.answered_elsewhere for t in Task.objects.filter(pk=handover.task.pk)}
+    assert rows[handover.task.pk] == (f"/medicines/handovers/{handover.public_id}/answer/", "Accept or decline")
