@@ -30,6 +30,10 @@ class Kind(TextChoices):
     MESSAGE = "message", "Reminders sent to the person"
     CASE_REVIEW = "case_review", "Case reviews"
     GROUP = "group", "Group sessions"
+    WARD_STAY = "ward_stay", "Ward stays and leave"
+    MEDICINES = "medicines", "Medicines continuity"
+    ADVICE = "advice", "Advice from the addictions consultant"
+    TRANSITION = "transition", "Discharges, transfers and changes of provider"
 
 
 @dataclass(frozen=True)

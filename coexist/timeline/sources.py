@@ -26,13 +26,19 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from coexist.accounts.models import User
+from coexist.advice.models import AdviceRequest
 from coexist.assessments.models import JointAssessment, RiskFlag, RiskFlagReview
 from coexist.care.models import CarePlanVersion, CareTeamMember, CaseReview, EpisodeOfCare
 from coexist.care.plans.rules import SECTIONS
 from coexist.engagement.models import Appointment, FollowUp, FollowUpAction, GroupAttendance, LossOfContact
 from coexist.engagement.rules import PlanReview
+from coexist.handover.models import HandoverMove
+from coexist.handover.models import HandoverStatus as ProviderHandoverStatus
+from coexist.handover.rules import MOVE_LABELS
+from coexist.inpatient.models import Admission, Leave
 from coexist.instruments.definitions import DEFINITIONS
 from coexist.instruments.models import InstrumentResponse
+from coexist.medicines.models import DoseChange, HandoverStatus, NaloxoneOffer, PrescribingHandover
 from coexist.notifications.models import Message
 from coexist.notifications.rules import MessageStatus
 from coexist.organisations.models import Role
@@ -41,6 +47,7 @@ from coexist.people.rules import RecordPart
 from coexist.referrals.models import Referral, ReferralStatusChange, Status
 from coexist.tasks.models import Task
 from coexist.timeline.entries import Kind, Scope, Source, TimelineEntry, Window
+from coexist.transitions.models import Transition, TransitionKind
 
 M = TypeVar("M", bound=Model)
 
@@ -746,6 +753,271 @@ def group_attendance(person: Person, window: Window, limit: int, scope: Scope) -
     ]
 
 
+def ward_stays(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """R9: admissions to a ward (with legal status), the ward substance misuse worker, and discharge."""
+    rows = _touching(
+        Admission.objects.filter(person=person).select_related("ward", "recorded_by", "ward_substance_worker"),
+        ["admitted_at", "ward_substance_worker_since", "discharged_at"],
+        window,
+    )
+    entries = []
+    for a in rows:
+        link = reverse("inpatient:admission", args=[a.public_id])
+        entries.append(
+            TimelineEntry(
+                at=a.admitted_at,
+                kind=Kind.WARD_STAY,
+                title=f"Admitted to {a.ward.name}",
+                detail=_sentence(a.get_legal_status_display()),
+                part=RecordPart.EPISODES,
+                actor=_name(a.recorded_by),
+                link=link,
+            )
+        )
+        if a.ward_substance_worker is not None and a.ward_substance_worker_since is not None:
+            entries.append(
+                TimelineEntry(
+                    at=a.ward_substance_worker_since,
+                    kind=Kind.WARD_STAY,
+                    title=f"Ward substance misuse worker: {_name(a.ward_substance_worker)}",
+                    detail="",
+                    part=RecordPart.EPISODES,
+                    link=link,
+                )
+            )
+        if a.discharged_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=a.discharged_at,
+                    kind=Kind.WARD_STAY,
+                    title=f"Discharged from {a.ward.name}",
+                    detail="",
+                    part=RecordPart.EPISODES,
+                    link=link,
+                )
+            )
+    return _newest_first(entries, window, limit)
+
+
+def leaves(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """Leave from the ward, when it started and what it was for."""
+    rows = _newest(
+        Leave.objects.filter(admission__person=person).select_related("admission", "recorded_by"),
+        "starts_at",
+        window,
+        limit,
+    )
+    return [
+        TimelineEntry(
+            at=leave.starts_at,
+            kind=Kind.WARD_STAY,
+            title=f"{leave.get_kind_display()} until {_when(leave.ends_at)}",
+            detail=_cut(_sentence(leave.purpose)),
+            part=RecordPart.EPISODES,
+            actor=_name(leave.recorded_by),
+            link=reverse("inpatient:admission", args=[leave.admission.public_id]),
+        )
+        for leave in rows
+    ]
+
+
+def dose_changes(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """Opiate substitution: each daily dose from the day it applied, with who recorded it."""
+    rows = _newest(
+        DoseChange.objects.filter(treatment__person=person).select_related("treatment", "recorded_by"),
+        "recorded_at",
+        window,
+        limit,
+    )
+    link = reverse("medicines:person", args=[person.public_id])
+    return [
+        TimelineEntry(
+            at=d.recorded_at,
+            kind=Kind.MEDICINES,
+            title=f"{d.treatment.get_drug_display()}: {d.daily_dose_mg.normalize():f} mg a day"
+            f"{', supervised' if d.supervised else ''} from {d.effective_from:%-d %b %Y}",
+            detail=_cut(_sentence(d.reason)),
+            part=RecordPart.MEDICINES,
+            actor=_name(d.recorded_by),
+            link=link,
+        )
+        for d in rows
+    ]
+
+
+def naloxone_offers(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """R9: naloxone offered, and what came of it."""
+    rows = _newest(
+        NaloxoneOffer.objects.filter(person=person).select_related("recorded_by"), "offered_at", window, limit
+    )
+    link = reverse("medicines:person", args=[person.public_id])
+    return [
+        TimelineEntry(
+            at=n.offered_at,
+            kind=Kind.MEDICINES,
+            title=f"Naloxone: {n.get_outcome_display().lower()}",
+            detail=_sentence("Training given" if n.training_given else "", n.get_kit_display() if n.kit else ""),
+            part=RecordPart.MEDICINES,
+            actor=_name(n.recorded_by),
+            link=link,
+        )
+        for n in rows
+    ]
+
+
+def prescribing_handovers(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """R9: a handover of opiate substitution asked of a community prescriber, and their answer."""
+    rows = _touching(
+        PrescribingHandover.objects.filter(person=person).select_related("to_service", "requested_by", "answered_by"),
+        ["requested_at", "answered_at"],
+        window,
+    )
+    link = reverse("medicines:person", args=[person.public_id])
+    entries = []
+    for h in rows:
+        entries.append(
+            TimelineEntry(
+                at=h.requested_at,
+                kind=Kind.MEDICINES,
+                title=f"Prescribing handover asked of {h.to_service.name}",
+                detail=_sentence(
+                    f"{h.get_drug_display()} {h.daily_dose_mg.normalize():f} mg a day",
+                    f"last dose given {_when(h.last_dose_given_at)}",
+                    f"first community dose {h.first_community_dose_on:%-d %b %Y}",
+                ),
+                part=RecordPart.MEDICINES,
+                actor=_name(h.requested_by),
+                link=link,
+            )
+        )
+        if h.answered_at is not None and h.status in (HandoverStatus.ACCEPTED, HandoverStatus.DECLINED):
+            entries.append(
+                TimelineEntry(
+                    at=h.answered_at,
+                    kind=Kind.MEDICINES,
+                    title=f"Prescribing handover {h.get_status_display().lower()} by {h.to_service.name}",
+                    detail=_cut(_sentence(h.answer_note)),
+                    part=RecordPart.MEDICINES,
+                    actor=_name(h.answered_by),
+                    link=link,
+                )
+            )
+    return _newest_first(entries, window, limit)
+
+
+def advice_requests(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """Seeds 001, 002: a question to the addictions consultant, and the answer."""
+    rows = _touching(
+        AdviceRequest.objects.filter(person=person).select_related("consultant", "asked_by", "answered_by"),
+        ["asked_at", "answered_at"],
+        window,
+    )
+    link = reverse("advice:person", args=[person.public_id])
+    entries = []
+    for a in rows:
+        entries.append(
+            TimelineEntry(
+                at=a.asked_at,
+                kind=Kind.ADVICE,
+                title=f"Advice asked of {_name(a.consultant)}",
+                detail=_cut(_sentence(a.question)),
+                part=RecordPart.EPISODES,
+                actor=_name(a.asked_by),
+                link=link,
+            )
+        )
+        if a.answered_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=a.answered_at,
+                    kind=Kind.ADVICE,
+                    title="Advice given",
+                    detail=_cut(_sentence(a.answer)),
+                    part=RecordPart.EPISODES,
+                    actor=_name(a.answered_by),
+                    link=link,
+                )
+            )
+    return _newest_first(entries, window, limit)
+
+
+def transitions(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """R8, R9: a discharge or transfer planned and completed, with any senior override of the checklist."""
+    rows = _touching(
+        Transition.objects.filter(person=person).select_related(
+            "episode__service", "to_team__service", "started_by", "completed_by", "override_by"
+        ),
+        ["started_at", "completed_at"],
+        window,
+    )
+    entries = []
+    for t in rows:
+        link = reverse("transitions:detail", args=[t.public_id])
+        where = (
+            f"from {t.episode.service.name} to {t.to_team.service.name}, {t.to_team.name}"
+            if t.kind == TransitionKind.TRANSFER and t.to_team is not None
+            else f"from {t.episode.service.name}"
+        )
+        entries.append(
+            TimelineEntry(
+                at=t.started_at,
+                kind=Kind.TRANSITION,
+                title=f"{t.get_kind_display()} planned {where}",
+                detail="",
+                part=RecordPart.EPISODES,
+                actor=_name(t.started_by),
+                link=link,
+            )
+        )
+        if t.completed_at is not None:
+            override = f"Checklist overridden by {_name(t.override_by)}: {t.override_reason}" if t.override_by else ""
+            entries.append(
+                TimelineEntry(
+                    at=t.completed_at,
+                    kind=Kind.TRANSITION,
+                    title=f"{t.get_kind_display()} completed {where}",
+                    detail=_cut(_sentence(override)),
+                    part=RecordPart.EPISODES,
+                    actor=_name(t.completed_by),
+                    link=link,
+                )
+            )
+    return _newest_first(entries, window, limit)
+
+
+def provider_handovers(person: Person, window: Window, limit: int, scope: Scope) -> list[TimelineEntry]:
+    """R10: the person's care moved to a new provider when a contract ended; one entry per handover, saying what
+    moved (the audit rows hold each record)."""
+    rows = list(
+        HandoverMove.objects.filter(person=person, handover__status=ProviderHandoverStatus.COMPLETED)
+        .filter(window.q_moment("handover__run_at"))
+        .select_related("handover__from_contract__provider", "handover__to_contract__provider", "handover__run_by")
+        .order_by("-handover__run_at", "handover_id", "kind")
+    )
+    by_handover: dict[int, list[HandoverMove]] = {}
+    for move in rows:
+        by_handover.setdefault(move.handover_id, []).append(move)
+    entries = []
+    for moves in by_handover.values():
+        handover = moves[0].handover
+        kinds: dict[str, int] = {}
+        for move in moves:
+            label = MOVE_LABELS.get(move.kind, move.kind)
+            kinds[label] = kinds.get(label, 0) + 1
+        entries.append(
+            TimelineEntry(
+                at=handover.run_at,
+                kind=Kind.TRANSITION,
+                title=f"Care moved from {handover.from_contract.provider.name} to {handover.to_contract.provider.name} "
+                "(provider handover)",
+                detail=_cut(_sentence(*(f"{label}: {n}" for label, n in kinds.items()))),
+                part=RecordPart.EPISODES,
+                actor=_name(handover.run_by),
+            )
+        )
+    return _newest_first(entries, window, limit)
+
+
 # --- the registry --------------------------------------------------------------------------------
 
 _E = (RecordPart.EPISODES,)
@@ -773,6 +1045,14 @@ SOURCES: list[Source] = [
     Source(Kind.MESSAGE, _E, messages),
     Source(Kind.CASE_REVIEW, _E, case_reviews),
     Source(Kind.GROUP, (RecordPart.GROUPS,), group_attendance),
+    Source(Kind.WARD_STAY, _E, ward_stays),
+    Source(Kind.WARD_STAY, _E, leaves),
+    Source(Kind.MEDICINES, (RecordPart.MEDICINES,), dose_changes),
+    Source(Kind.MEDICINES, (RecordPart.MEDICINES,), naloxone_offers),
+    Source(Kind.MEDICINES, (RecordPart.MEDICINES,), prescribing_handovers),
+    Source(Kind.ADVICE, _E, advice_requests),
+    Source(Kind.TRANSITION, _E, transitions),
+    Source(Kind.TRANSITION, _E, provider_handovers),
 ]
 
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from uuid import uuid4
 
 from django.utils import timezone
 
 from coexist.accounts.models import User
+from coexist.advice.models import AdviceRequest
 from coexist.assessments.models import RiskFlagReview
 from coexist.engagement.models import FollowUpAction, LossOfContact
+from coexist.handover.models import HandoverMove, ProviderHandover
+from coexist.inpatient.models import Admission, Leave
 from coexist.instruments.models import InstrumentResponse
+from coexist.medicines.models import DoseChange, NaloxoneOffer, OpiateSubstitution, PrescribingHandover
 from coexist.notifications.models import Message
-from coexist.organisations.models import Role, Service
+from coexist.organisations.models import Role, Service, ServiceKind
 from coexist.people.models import CarerAssessment, Person
 from coexist.referrals.models import ReferralStatusChange
 from coexist.testing.factories import (
@@ -28,8 +34,12 @@ from coexist.testing.factories import (
     JointAssessmentFactory,
     ReferralFactory,
     RiskFlagFactory,
+    ServiceFactory,
     TaskFactory,
+    TeamFactory,
 )
+from coexist.testing.factories_handover import ContractFactory
+from coexist.transitions.models import Transition
 
 START = datetime(2025, 1, 6, 9, 0)
 """Day 0 of the made-up history (a Monday), UK time."""
@@ -181,4 +191,76 @@ def build_history(*, person: Person, service: Service, team: object, by: User) -
     session = GroupSessionFactory(group__name="Recovery group", group__service=service, starts_at=at(31))
     GroupAttendanceFactory(session=session, person=person, status="apologies", recorded_by=by)
     h.expected["Recovery group: sent apologies"] = 31
+    _build_transitions(h, person=person, service=service, by=by)
     return h
+
+
+def _build_transitions(h: History, *, person: Person, service: Service, by: User) -> None:
+    """Issue 5: a ward stay with leave, opiate substitution handed over, naloxone, advice, and the discharge."""
+    ward = ServiceFactory(organisation=service.organisation, name="Birch ward", kind=ServiceKind.INPATIENT_WARD)
+    ward_episode = EpisodeFactory(
+        person=person, team=TeamFactory(service=ward, name="Birch ward team"), opened_by=by, opened_at=at(32),
+        status="finished", finished_at=at(45), finished_by=by, finish_reason="goals_met",
+    )  # fmt: skip
+    h.expected["Episode of care opened with Birch ward"] = 32
+    h.expected["Episode of care with Birch ward finished"] = 45
+    admission = Admission.objects.create(
+        person=person, episode=ward_episode, ward=ward, admitted_at=at(33), legal_status="section_2",
+        recorded_by=by, ward_substance_worker=by, ward_substance_worker_since=at(34), discharged_at=at(43),
+    )  # fmt: skip
+    h.expected["Admitted to Birch ward"] = 33
+    h.expected[f"Ward substance misuse worker: {by.display_name}"] = 34
+    h.expected["Discharged from Birch ward"] = 43
+    Leave.objects.create(
+        admission=admission, kind="unescorted", starts_at=at(38), ends_at=at(38, 17), recorded_by=by,
+        purpose="Assessment at the community drug and alcohol service.",
+    )  # fmt: skip
+    h.expected[f"Unescorted leave until {timezone.localtime(at(38, 17)):%-d %b %Y at %H:%M}"] = 38
+    course = OpiateSubstitution.objects.create(
+        person=person, drug="methadone", prescribing_service=ward, started_on=on(32), recorded_by=by
+    )
+    DoseChange.objects.create(
+        treatment=course, daily_dose_mg=Decimal("60"), supervised=True, effective_from=on(32), recorded_at=at(35),
+        recorded_by=by,
+    )  # fmt: skip
+    h.expected[f"Methadone oral solution: 60 mg a day, supervised from {on(32):%-d %b %Y}"] = 35
+    NaloxoneOffer.objects.create(
+        person=person, offered_at=at(39), outcome="supplied", kit="nasal", training_given=True, recorded_by=by
+    )
+    h.expected["Naloxone: offered and supplied"] = 39
+    PrescribingHandover.objects.create(
+        treatment=course, person=person, from_episode=ward_episode, to_service=service, drug="methadone",
+        daily_dose_mg=Decimal("60"), supervised=True, last_dose_given_at=at(41), first_community_dose_on=on(44),
+        requested_at=at(41, 10), requested_by=by, status="accepted", answered_at=at(42), answered_by=by,
+    )  # fmt: skip
+    h.expected[f"Prescribing handover asked of {service.name}"] = 41
+    h.expected[f"Prescribing handover accepted by {service.name}"] = 42
+    AdviceRequest.objects.create(
+        person=person, consultant=by, question="Safe to start buprenorphine on the ward?", asked_at=at(36),
+        asked_by=by, status="answered", answer="Yes, after 12 hours without heroin.", answered_at=at(37),
+        answered_by=by,
+    )  # fmt: skip
+    h.expected[f"Advice asked of {by.display_name}"] = 36
+    h.expected["Advice given"] = 37
+    Transition.objects.create(
+        person=person, episode=ward_episode, kind="discharge", status="completed", started_at=at(40),
+        started_by=by, completed_at=at(44), completed_by=by, discharge_reason="goals_met",
+    )  # fmt: skip
+    h.expected["Discharge planned from Birch ward"] = 40
+    h.expected["Discharge completed from Birch ward"] = 44
+
+    # R10: the drug and alcohol contract ended and the person's care moved to the successor provider.
+    old = ContractFactory(service=ServiceFactory(kind=ServiceKind.DRUG_ALCOHOL, organisation__name="Old Recovery Ltd"))
+    new = ContractFactory(service=ServiceFactory(kind=ServiceKind.DRUG_ALCOHOL, organisation__name="New Recovery CIC"))
+    handover = ProviderHandover.objects.create(
+        from_contract=old, to_contract=new, status="completed", run_at=at(46), run_by=by
+    )
+    HandoverMove.objects.bulk_create(
+        [
+            HandoverMove(
+                handover=handover, kind=kind, record_id=uuid4(), person=person, moved_from="old", moved_to="new"
+            )
+            for kind in ("episode", "task", "task")
+        ]
+    )
+    h.expected["Care moved from Old Recovery Ltd to New Recovery CIC (provider handover)"] = 46

@@ -110,8 +110,10 @@ def test_person_page_shows_the_latest_five_and_links_to_the_timeline(cast: Cast,
     response = client_for(cast.coordinator).get(reverse("people:detail", args=[cast.ann.public_id]))
     html = response.content.decode()
     assert "Latest in the timeline" in html and "See the whole timeline" in html
-    assert "Recovery group: sent apologies" in html  # day 31: the newest
-    assert "Contact regained" not in html  # day 24: not among the newest five
+    assert "Care moved from Old Recovery Ltd to New Recovery CIC" in html  # day 46: the newest
+    assert "Discharge completed from Birch ward" in html  # day 44
+    assert "Recovery group: sent apologies" not in html  # day 31: not among the newest five
+    assert "Contact regained" not in html  # day 24: not
     assert "Referral received by" not in html  # day 0: not
 
 

@@ -165,11 +165,11 @@ def test_query_count_does_not_grow_with_the_history(cast: Cast, django_assert_ma
     plan = CarePlanVersionFactory(plan__person=cast.ben, created_by=cast.coordinator).plan
     for n in range(2, 30):
         CarePlanVersionFactory(plan=plan, number=n, created_by=cast.coordinator)
-    # The permission facts, the viewer's services, one per source (22) and the access log entry.
-    with django_assert_max_num_queries(32):  # type: ignore[operator]
+    # The permission facts, the viewer's services, one per source (30) and the access log entry.
+    with django_assert_max_num_queries(40):  # type: ignore[operator]
         page = _read(cast, cast.coordinator, cast.ann)
     assert len(page.entries) == 50 and page.has_older
-    with django_assert_max_num_queries(32):  # type: ignore[operator]
+    with django_assert_max_num_queries(40):  # type: ignore[operator]
         _read(cast, cast.coordinator, cast.ann, Filters(page=3))
 
 
