@@ -136,6 +136,52 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     # Timeline: ann is the coordinator's; da_worker reads ben by consent and sees only the consented parts.
     "timeline:person": (302, 200, 403, 403, 403),
     "timeline:person/consent-only": (302, 200, 200, 403, 403),
+    # Provider handover (R10): administrators only (admin holds an administrator membership); no clinical content.
+    "handover:contracts": (302, 403, 403, 200, 403),
+    "handover:prepare": (302, 403, 403, 200, 403),
+    "handover:dry_run": (302, 403, 403, 200, 403),
+    "handover:run": (405, 405, 405, 405, 405),
+    "handover:report": (302, 403, 403, 200, 403),
+    # Inpatient stays (R9): ann is on Willow ward, held by the ward team; the coordinator, in her care team, may
+    # see and change the stay but works on no ward, so may not admit anyone or see the ward list.
+    "inpatient:admit": (302, 403, 403, 403, 403),
+    "inpatient:admission": (302, 200, 403, 403, 403),
+    "inpatient:assign_worker": (302, 200, 403, 403, 403),
+    "inpatient:leave_new": (302, 200, 403, 403, 403),
+    "inpatient:leave_return": (302, 200, 403, 403, 403),
+    "inpatient:leave_assessment": (302, 200, 403, 403, 403),
+    "inpatient:ward": (302, 403, 403, 403, 403),
+    # Advice (seeds 001, 002): the coordinator asked the addictions consultant about ann; only the consultant
+    # answers, only the asker withdraws. Everyone has a (possibly empty) worklist.
+    "advice:worklist": (302, 200, 200, 200, 200),
+    "advice:person": (302, 200, 403, 403, 403),
+    "advice:ask": (302, 200, 403, 403, 403),
+    "advice:answer": (302, 403, 403, 403, 403),
+    "advice:withdraw": (302, 200, 403, 403, 403),
+    # Medicines (R9): ann (the coordinator's) on methadone with a dose given; the handover pages use cat, whose open
+    # referral to Pathways lets da_worker read and change her medicines (only a prescriber may answer, on POST).
+    "medicines:person": (302, 200, 403, 403, 403),
+    "medicines:start": (302, 200, 403, 403, 403),
+    "medicines:dose_change": (302, 200, 403, 403, 403),
+    "medicines:dose_given": (302, 200, 403, 403, 403),
+    "medicines:stop": (302, 200, 403, 403, 403),
+    "medicines:naloxone": (302, 200, 403, 403, 403),
+    "medicines:other_new": (302, 200, 403, 403, 403),
+    "medicines:handover_request": (302, 200, 403, 403, 403),
+    "medicines:handover_answer": (302, 200, 200, 403, 403),
+    "medicines:handover_withdraw": (302, 200, 200, 403, 403),
+    "medicines:handovers_waiting": (302, 200, 200, 200, 200),
+    # Discharges and transfers (R8, R9): an episode of Ann's held by North, a discharge and a transfer (to South,
+    # sent) of it. Pathways is not involved, so da_worker is refused; lists and figures are anyone's to open.
+    "transitions:start": (302, 200, 403, 403, 403),
+    "transitions:detail": (302, 200, 403, 403, 403),
+    "transitions:invite": (302, 200, 403, 403, 403),
+    "transitions:housing": (302, 200, 403, 403, 403),
+    "transitions:complete": (302, 200, 403, 403, 403),
+    "transitions:send": (302, 200, 403, 403, 403),
+    "transitions:answer": (302, 200, 403, 403, 403),
+    "transitions:incoming": (302, 200, 200, 200, 200),
+    "transitions:figures": (302, 200, 200, 200, 200),
 }
 
 
@@ -275,7 +321,134 @@ def _case_review_url(name: str, cast: Cast) -> str:
     return reverse(name, args=[review.public_id])
 
 
+def _transitions_url(name: str, cast: Cast) -> str:
+    """An open episode of Ann's held by North with a discharge being planned; for send and answer, a transfer."""
+    from coexist.audit.models import Channel
+    from coexist.transitions.services import transition_start
+
+    if name in ("transitions:incoming", "transitions:figures"):
+        return reverse(name)
+    episode = EpisodeFactory(person=cast.ann, team=cast.north, opened_by=cast.coordinator)
+    if name == "transitions:start":
+        return reverse(name, args=[episode.public_id])
+    kind = "transfer" if name in ("transitions:send", "transitions:answer") else "discharge"
+    transition = transition_start(
+        episode=episode, kind=kind, discharge_reason="goals_met" if kind == "discharge" else "",
+        to_team=cast.south if kind == "transfer" else None, by=cast.coordinator, channel=Channel.PAGE,
+    )  # fmt: skip
+    if name == "transitions:answer":
+        # Waiting for South (the GET shows the answer form to anyone who may change the record).
+        from coexist.transitions.models import Transition, TransitionStatus
+
+        Transition.objects.filter(pk=transition.pk).update(status=TransitionStatus.AWAITING_ACCEPTANCE)
+    return reverse(name, args=[transition.public_id])
+
+
+def _medicines_url(name: str, cast: Cast) -> str:
+    """Ann on methadone with a dose given an hour ago (no course for the start page); for the handover pages, cat
+    likewise, with a handover to Pathways requested. Made here, not in the cast."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from coexist.audit.models import Channel
+    from coexist.medicines.rules import first_community_dose_latest
+    from coexist.medicines.services import dose_given_record, opiate_substitution_start, prescribing_handover_request
+
+    if name == "medicines:handovers_waiting":
+        return reverse(name)
+    handover = name in ("medicines:handover_answer", "medicines:handover_withdraw")
+    person = cast.cat if handover else cast.ann
+    if name == "medicines:start":
+        return reverse(name, args=[person.public_id])
+    treatment = opiate_substitution_start(
+        person=person, drug="methadone", prescribing_service=cast.ward, prescriber_name="Dr Shah",
+        started_on=timezone.localdate() - timedelta(days=30), daily_dose_mg=Decimal("60"), supervised=True,
+        pharmacy="Boots, High Street", by=cast.coordinator, channel=Channel.PAGE,
+    )  # fmt: skip
+    given = timezone.now() - timedelta(hours=1)
+    dose_given_record(
+        person=person, given_at=given, dose_mg=Decimal("60"), where="Willow ward", by=cast.coordinator,
+        channel=Channel.PAGE,
+    )  # fmt: skip
+    if not handover:
+        return reverse(name, args=[person.public_id])
+    request = prescribing_handover_request(
+        treatment=treatment, to_service=cast.pathways_service, by=cast.coordinator, channel=Channel.PAGE,
+        first_community_dose_on=first_community_dose_latest(drug="methadone", last_dose_on=timezone.localdate(given)),
+    )  # fmt: skip
+    return reverse(name, args=[request.public_id])
+
+
+def _inpatient_advice_url(name: str, cast: Cast) -> str:
+    """Ann on Willow ward (held by the ward team) with leave under way, and a question about her asked by the
+    coordinator of the addictions consultant, made here."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coexist.advice.services import advice_ask
+    from coexist.audit.models import Channel
+    from coexist.inpatient.models import Leave
+    from coexist.testing.factories_inpatient import AdmissionFactory
+
+    if name == "inpatient:admit":
+        return reverse(name, args=[cast.ann.public_id])
+    if name == "inpatient:ward":
+        return reverse(name, args=[cast.ward.public_id])
+    if name.startswith("advice:"):
+        if name in ("advice:person", "advice:ask"):
+            return reverse(name, args=[cast.ann.public_id])
+        if name == "advice:worklist":
+            return reverse(name)
+        advice = advice_ask(
+            person=cast.ann, consultant=cast.addictions_consultant, question="Detox on the ward?", by=cast.coordinator,
+            channel=Channel.PAGE,
+        )  # fmt: skip
+        return reverse(name, args=[advice.public_id])
+    now = timezone.now()
+    admission = AdmissionFactory(
+        person=cast.ann, episode__team=cast.ward_team, episode__opened_by=cast.ward_nurse,
+        admitted_at=now - timedelta(days=2), recorded_by=cast.ward_nurse,
+    )  # fmt: skip
+    if name.startswith("inpatient:leave_") and name != "inpatient:leave_new":
+        leave = Leave.objects.create(
+            admission=admission, kind="unescorted", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5),
+            recorded_by=cast.ward_nurse,
+        )  # fmt: skip
+        return reverse(name, args=[leave.public_id])
+    return reverse(name, args=[admission.public_id])
+
+
+def _handover_url(name: str, cast: Cast) -> str:
+    """Pathways' contract with a successor, and a dry run of its handover made by the admin, made here."""
+    from coexist.handover.services import handover_dry_run
+    from coexist.testing.factories import ServiceFactory, TeamFactory
+    from coexist.testing.factories_handover import ContractFactory
+
+    if name == "handover:contracts":
+        return reverse(name)
+    team = TeamFactory(service=ServiceFactory(name="Successor service"))
+    successor = ContractFactory(service=team.service, starts_on=date(2026, 4, 1), ends_on=date(2029, 3, 31))
+    contract = ContractFactory(service=cast.pathways_service, successor=successor)
+    if name == "handover:prepare":
+        return reverse(name, args=[contract.public_id])
+    dry = handover_dry_run(
+        from_contract=contract, to_contract=successor, team_map=None, transferring_staff=[], by=cast.admin
+    )
+    return reverse(name, args=[dry.public_id])
+
+
 def _url(name: str, cast: Cast) -> str:
+    if name.startswith("handover:"):
+        return _handover_url(name, cast)
+    if name.startswith("medicines:"):
+        return _medicines_url(name, cast)
+    if name.startswith("transitions:"):
+        return _transitions_url(name, cast)
+    if name.startswith(("inpatient:", "advice:")):
+        return _inpatient_advice_url(name, cast)
     if name.startswith("casereviews:"):
         return _case_review_url(name, cast)
     if name.startswith("groups:"):

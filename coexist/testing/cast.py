@@ -18,7 +18,8 @@ Staff                      role                       team
   ward_nurse               ward nurse                 Willow ward (Trust, inpatient)
   addictions_consultant    addictions consultant      Pathways (the community prescriber)
 
-team_leader, peer_worker, ward_nurse and addictions_consultant are not in `staff()`: the permission matrix covers the nine above.
+team_leader, peer_worker, ward_nurse and addictions_consultant are not in `staff()`: the permission matrix
+covers the nine above.
 The team leader sees a person only through an open episode held by North (or the care team).
 
 People and their relationships

@@ -483,7 +483,9 @@ def test_organisations_are_listed_for_any_staff(client: Client, cast: Cast, bear
     trust = organisations[cast.trust.name]
     assert trust["id"] == str(cast.trust.public_id)
     assert trust["kind"] == "nhs_trust"
-    (cmht,) = trust["services"]
+    services = {s["name"]: s for s in trust["services"]}
+    assert set(services) == {cast.cmht.name, cast.ward.name}
+    cmht = services[cast.cmht.name]
     assert cmht["id"] == str(cast.cmht.public_id)
     assert {t["name"] for t in cmht["teams"]} == {cast.north.name, cast.south.name}
 
