@@ -30,6 +30,7 @@ from coexist.demo.appointments import add_appointments
 from coexist.demo.groups import add_groups
 from coexist.demo.pathway import NO_COORDINATOR_SHARE, PLANTED_ROLES, Case, Pathway
 from coexist.demo.reviews import add_case_reviews
+from coexist.demo.transitions import add_transitions
 from coexist.organisations.models import Membership, Organisation, OrganisationKind, Role, Service, ServiceKind, Team
 from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Relationship, Sex
 from coexist.people.rules import ContactMethod, RecordPart
@@ -174,7 +175,9 @@ CAST: tuple[CastMember, ...] = (
         Role.ADDICTIONS_CONSULTANT,
         "Community drug and alcohol team",
         "referrals to the drug and alcohol service and people who agreed to share with Pathways; "
-        "the drug and alcohol triage queue",
+        "the drug and alcohol triage queue; the advice requests asked of them (asking adds the consultant to "
+        "the person's care team), three still open, and the methadone handover waiting for the community "
+        "prescriber to accept it (Tasks)",
     ),
     CastMember(
         "peer",
@@ -190,8 +193,19 @@ CAST: tuple[CastMember, ...] = (
         "Mensah",
         Role.WARD_NURSE,
         "Willow Ward team",
-        "only the names and group attendance of people enrolled in the ward group she facilitates "
-        "(admissions come with the transitions issue)",
+        "the people on Willow Ward now (admissions, leave, methadone doses, the discharge checklist: one is "
+        "held until the community prescriber accepts the methadone handover) and the names and group "
+        "attendance of people enrolled in the ward group she facilitates",
+    ),
+    CastMember(
+        "wardlead",
+        "Femi",
+        "Adebayo",
+        Role.TEAM_LEADER,
+        "Willow Ward team",
+        "the people on Willow Ward now, and the ward's discharge figures (R8, R9): opiate substitution "
+        "continuity, naloxone offered, follow-up within 72 hours, days to the first community dose, and the "
+        "senior overrides of the checklist",
     ),
     CastMember(
         "admin",
@@ -199,7 +213,8 @@ CAST: tuple[CastMember, ...] = (
         "Clarke",
         Role.ADMINISTRATOR,
         "Digital services",
-        "no one's record; manages accounts and services",
+        "no one's record; manages accounts and services, and the provider handover when the drug and alcohol "
+        "contract ends in 60 days (dry run, run, reconciliation: counts only, no names)",
     ),
     CastMember(
         "researcher",
@@ -265,6 +280,9 @@ class Summary:
     open_follow_ups: int = 0
     case_reviews: int = 0
     group_sessions: int = 0
+    ward_stays: int = 0
+    discharges: int = 0
+    advice_requests: int = 0
     skipped: bool = False
 
 
@@ -472,6 +490,7 @@ def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
     engagement = add_appointments(r, cases, now=now, flags=pathway.flags)
     reviews = add_case_reviews(r, cases=cases, care_team=care_team, now=now)
     groups = add_groups(rng=r.rng, now=now, services=services, cast=cast, people=persons)
+    moves = add_transitions(r, cases, now=now, cast=cast, services=services, teams=teams, reference=pathway.reference)
 
     return Summary(
         organisations=len(organisations),
@@ -484,21 +503,24 @@ def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
         carers=len(carers),
         episodes=counts.episodes,
         episodes_without_coordinator=counts.without_coordinator,
-        instrument_responses=counts.instrument_responses,
+        instrument_responses=counts.instrument_responses + moves.screens,
         risk_flags=counts.risk_flags,
         joint_assessments=counts.joint_assessments,
         care_plans=counts.care_plans,
         care_plan_versions=counts.care_plan_versions,
         draft_care_plans=counts.draft_plans,
         carer_assessments=counts.carer_assessments,
-        tasks=counts.tasks + engagement.follow_ups,
-        open_tasks=counts.open_tasks + engagement.open_follow_ups,
+        tasks=counts.tasks + engagement.follow_ups + moves.open_tasks,
+        open_tasks=counts.open_tasks + engagement.open_follow_ups + moves.open_tasks,
         drop_in_visits=counts.drop_in_visits,
-        appointments=engagement.appointments,
+        appointments=engagement.appointments + moves.appointments,
         follow_ups=engagement.follow_ups,
         open_follow_ups=engagement.open_follow_ups,
         case_reviews=reviews,
         group_sessions=groups.sessions,
+        ward_stays=moves.admissions,
+        discharges=moves.discharges,
+        advice_requests=moves.advice_requests,
     )
 
 

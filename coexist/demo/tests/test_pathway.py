@@ -23,7 +23,7 @@ from coexist.demo.generate import ANCHOR, Summary, generate
 from coexist.instruments.definitions import DEFINITIONS, SUBSTANCE_SCREEN_CODES
 from coexist.instruments.models import InstrumentResponse
 from coexist.instruments.rules import evaluate
-from coexist.organisations.models import Membership, Role
+from coexist.organisations.models import Membership, Role, ServiceKind
 from coexist.people.models import Carer, CarerAssessment, Person
 from coexist.people.permissions import caseload_of, people_visible_to
 from coexist.referrals.models import DropInVisit, Referral, Route, Status
@@ -48,7 +48,14 @@ def _staff(username: str) -> User:
 @pytest.mark.django_db
 def test_every_person_has_an_open_episode_with_a_named_coordinator_except_the_planted_ones(demo: Summary) -> None:
     people = Person.objects.count()
-    episodes = list(EpisodeOfCare.objects.open().select_related("team", "referral"))
+    # Ward stays (issue 5) are episodes too; a few people are on the ward now, beside their community episode.
+    on_ward = list(EpisodeOfCare.objects.open().filter(service__kind=ServiceKind.INPATIENT_WARD))
+    assert len(on_ward) == 3
+    episodes = list(
+        EpisodeOfCare.objects.open()
+        .exclude(service__kind=ServiceKind.INPATIENT_WARD)
+        .select_related("team", "referral")
+    )
     assert len(episodes) == people == demo.episodes
     assert len({e.person_id for e in episodes}) == people
     waiting = [e for e in episodes if e.coordinator_id is None]
@@ -236,8 +243,9 @@ def test_the_cast_sees_the_episodes_their_team_holds() -> None:
     assert set(people_visible_to(_staff("teamlead")).values_list("pk", flat=True)) == north_people
     alex = set(caseload_of(_staff("coordinator")).values_list("pk", flat=True))
     assert not alex & set(people_visible_to(_staff("coordinator2")).values_list("pk", flat=True))
-    # The ward nurse holds no episode in the demo yet; she sees only the people enrolled in the ward
-    # group she facilitates (identity and group attendance only, decision 0012).
+    # The ward nurse sees the people on Willow Ward now (the ward team holds their episode) and the people
+    # enrolled in the ward group she facilitates (identity and group attendance only, decision 0012); not
+    # the people discharged from the ward, whose ward episode has finished.
     from coexist.engagement.models import GroupEnrolment
 
     facilitated = set(
@@ -245,8 +253,11 @@ def test_the_cast_sees_the_episodes_their_team_holds() -> None:
         .filter(group__sessions__facilitators=_staff("wardnurse"))
         .values_list("person_id", flat=True)
     )
-    assert facilitated
-    assert set(people_visible_to(_staff("wardnurse")).values_list("pk", flat=True)) == facilitated
+    on_ward = set(
+        EpisodeOfCare.objects.open().filter(team__name="Willow Ward team").values_list("person_id", flat=True)
+    )
+    assert facilitated and len(on_ward) == 3
+    assert set(people_visible_to(_staff("wardnurse")).values_list("pk", flat=True)) == facilitated | on_ward
 
 
 @pytest.mark.django_db

@@ -37,5 +37,8 @@ class Command(BaseCommand):
             f"  Appointments: {summary.appointments}; {summary.follow_ups} missed and followed up (R6), "
             f"{summary.open_follow_ups} follow-ups open; {summary.case_reviews} case reviews (R7); "
             f"{summary.group_sessions} group and drop-in sessions.\n"
+            f"  Ward stays: {summary.ward_stays} ({summary.discharges} discharged through the R8/R9 checklist); "
+            f"{summary.advice_requests} advice requests to the addictions consultant; a contract ending in 60 days "
+            "(R10).\n"
             f"  Tasks: {summary.tasks} ({summary.open_tasks} open)."
         )
