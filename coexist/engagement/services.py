@@ -261,6 +261,11 @@ def appointment_record_outcome(
                 person=person, episode=locked.episode, by=by, channel=channel, basis=decision.basis
             )
         elif outcome in rules.SEEN_OUTCOMES:
+            # Issue 5: seeing someone after they left a ward closes that discharge's 72-hour follow-up task.
+            from coexist.transitions.services import discharge_follow_ups_seen  # transitions imports engagement
+
+            if discharge_follow_ups_seen(person=person, seen_at=locked.starts_at, by=by):
+                detail += "; R9 72-hour follow-up after discharge done"
             when = timezone.localtime(locked.starts_at)
             _resolve_loss_of_contact(
                 person=person,

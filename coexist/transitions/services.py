@@ -32,7 +32,7 @@ from coexist.people.rules import Action, RecordPart
 from coexist.people.services import log_write
 from coexist.referrals.models import Referral, ReferralStatusChange, Route, Status, Urgency
 from coexist.referrals.rules import decline_refused, text_problem
-from coexist.tasks.models import Priority, Task
+from coexist.tasks.models import Priority, Task, TaskStatus
 from coexist.tasks.services import task_create
 from coexist.transitions.models import (
     OPEN_TRANSITION_STATUSES,
@@ -324,7 +324,7 @@ def _follow_up_task(
             f"{person.full_name} left {episode.service} on {timezone.localtime(discharged_at):%d %B %Y at %H:%M}. "
             f"See them by {timezone.localtime(due):%d %B %Y at %H:%M} (the NHS 72-hour standard): the risk of "
             "suicide and overdose is highest in the first days after discharge. Record the contact as an "
-            "appointment outcome."
+            "appointment outcome: this task closes when they are seen."
         ),
         due_at=due,
         priority=Priority.URGENT,
@@ -333,6 +333,29 @@ def _follow_up_task(
         episode=other if kind == "coordinator" else episode,
         by=by,
     )
+
+
+def discharge_follow_ups_seen(*, person: Person, seen_at: datetime, by: User) -> int:
+    """R9: a community contact in which the person was seen, after they left a ward, closes the open 72-hour
+    follow-up task of that discharge (late or not: the task's deadline says whether it was on time). Called by
+    `engagement.services.appointment_record_outcome` inside its transaction, after its permission check.
+    Returns how many tasks it closed."""
+    now = timezone.now()
+    closed = 0
+    for transition in Transition.objects.select_related("follow_up_task").filter(
+        person=person,
+        follow_up_task__status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS],
+        completed_at__lte=seen_at,
+    ):
+        task = transition.follow_up_task
+        assert task is not None
+        task.status = TaskStatus.DONE
+        task.completed_at = now
+        task.completed_by = by
+        task.outcome = f"Seen at the appointment on {timezone.localtime(seen_at):%d %b %Y %H:%M}."
+        task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+        closed += 1
+    return closed
 
 
 # --- Transfers -----------------------------------------------------------------------------------

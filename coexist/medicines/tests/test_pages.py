@@ -61,6 +61,13 @@ def test_r9_dose_given_page_refuses_a_future_time(cast: Cast, client_for: Client
     assert DoseGiven.objects.count() == 1
 
 
+def test_r9_dose_given_page_offers_the_current_dose_as_written(cast: Cast, client_for: ClientFor) -> None:
+    """60, not 6E+1: a normalised Decimal prints in scientific notation, which a nurse would have to retype."""
+    start(cast)
+    html = client_for(cast.coordinator).get(reverse("medicines:dose_given", args=[cast.cat.public_id])).content.decode()
+    assert 'value="60"' in html and "6E+1" not in html
+
+
 def test_r9_handover_request_page_refuses_a_missed_day(cast: Cast, client_for: ClientFor) -> None:
     start(cast)
     give(cast)

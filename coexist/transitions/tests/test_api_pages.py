@@ -122,3 +122,19 @@ def test_figures_from_stored_data_by_hand(
     page = client.get(reverse("transitions:figures"))
     assert page.status_code in (200, 302)
     assert client.get(f"{API}/figures", **bearer(cast.coordinator)).json()["discharges"] == 0
+
+
+def test_r9_ward_staff_who_lose_sight_of_the_person_at_discharge_land_on_their_home_page(
+    cast: Cast, client_for: Callable[[User], Client], ward_episode: EpisodeOfCare
+) -> None:
+    """The ward team saw the person through the ward episode; once it finishes, the checklist page would refuse
+    them, so the completed discharge says so on their home page instead of a refusal."""
+    transition = ready_discharge(ward_episode, by=cast.ward_nurse)
+    book_follow_up(cast, hours=30)
+    client = client_for(cast.ward_nurse)
+    response = client.post(reverse("transitions:complete", args=[transition.public_id]), {"override_reason": ""})
+    assert response.status_code == 302 and response.url == reverse("home")
+    home = client.get(response.url).content.decode()
+    assert "Discharge completed. Group places are kept" in home
+    transition.refresh_from_db()
+    assert transition.status == "completed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -74,6 +75,40 @@ def test_r9_discharge_from_ward_creates_72_hour_follow_up_task(cast: Cast, ward_
     assert {i["key"] for i in done.checklist_at_completion} >= {"invite", "housing", "follow_up_72h"}
     # Seed 002: groups stay open after discharge.
     assert GroupEnrolment.objects.current().filter(pk=enrolment.pk).exists()
+
+
+def test_r9_seeing_the_person_after_discharge_closes_the_72_hour_task(cast: Cast, ward_episode: EpisodeOfCare) -> None:
+    from coexist.engagement.services import appointment_record_outcome
+    from coexist.tasks.models import TaskStatus
+
+    transition = ready_discharge(ward_episode, by=cast.ward_nurse)
+    visit = book_follow_up(cast, hours=30)
+    done = transition_complete(transition=transition, by=cast.ward_nurse, channel=Channel.PAGE)
+    task = done.follow_up_task
+    assert task is not None and task.status == TaskStatus.OPEN
+    with time_machine.travel(timezone.now() + timedelta(hours=31), tick=False):
+        appointment_record_outcome(appointment=visit, outcome="attended_on_time", by=cast.coordinator,  # type: ignore[arg-type]
+                                   channel=Channel.PAGE, plan_reviewed="unchanged")  # fmt: skip
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.completed_by == cast.coordinator
+    assert "Seen at the appointment" in task.outcome
+
+
+def test_r9_a_missed_visit_after_discharge_leaves_the_72_hour_task_open(
+    cast: Cast, ward_episode: EpisodeOfCare
+) -> None:
+    from coexist.engagement.services import appointment_record_outcome
+    from coexist.tasks.models import TaskStatus
+
+    transition = ready_discharge(ward_episode, by=cast.ward_nurse)
+    visit = book_follow_up(cast, hours=30)
+    done = transition_complete(transition=transition, by=cast.ward_nurse, channel=Channel.PAGE)
+    with time_machine.travel(timezone.now() + timedelta(hours=31), tick=False):
+        appointment_record_outcome(appointment=visit, outcome="did_not_attend", by=cast.coordinator,  # type: ignore[arg-type]
+                                   channel=Channel.PAGE, plan_reviewed="")  # fmt: skip
+    assert done.follow_up_task is not None
+    done.follow_up_task.refresh_from_db()
+    assert done.follow_up_task.status == TaskStatus.OPEN
 
 
 def test_r9_follow_up_task_goes_to_the_ward_team_when_nobody_else(cast: Cast) -> None:
