@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "coexist.advice",
     "coexist.transitions",
     "coexist.handover",
+    "coexist.outcomes",
 ]
 
 MIDDLEWARE = [
