@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "coexist.transitions",
     "coexist.handover",
     "coexist.outcomes",
+    "coexist.evaluation",
+    "coexist.survey",
+    "coexist.research",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,10 @@ urlpatterns = [
     path("advice/", include("coexist.advice.urls")),
     path("transitions/", include("coexist.transitions.urls")),
     path("provider-handover/", include("coexist.handover.urls")),
+    path("outcomes/", include("coexist.outcomes.urls")),
+    path("evaluation/", include("coexist.evaluation.urls")),
+    path("service-survey/", include("coexist.survey.urls")),
+    path("research/", include("coexist.research.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin site).

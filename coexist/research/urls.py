@@ -1,0 +1,9 @@
+"""Pages for research extracts."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "research"
+
+urlpatterns: list[URLPattern] = []
