@@ -210,6 +210,8 @@ STORAGES = {
 
 # R6: a missed appointment with no current risk flag is followed up within this many working days.
 COEXIST_FOLLOW_UP_WORKING_DAYS = env_int("COEXIST_FOLLOW_UP_WORKING_DAYS", 3)
+# R14: outcome tables hide counts below this (and what would give them away); 5 by default, never below 2.
+OUTCOMES_SUPPRESSION_THRESHOLD = env_int("COEXIST_SUPPRESSION_THRESHOLD", 5)
 if COEXIST_FOLLOW_UP_WORKING_DAYS < 1:
     raise ImproperEnvironment("COEXIST_FOLLOW_UP_WORKING_DAYS must be at least 1")
 
