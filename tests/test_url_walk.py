@@ -182,6 +182,38 @@ TABLE: dict[str, tuple[int, int, int, int, int]] = {
     "transitions:answer": (302, 200, 403, 403, 403),
     "transitions:incoming": (302, 200, 200, 200, 200),
     "transitions:figures": (302, 200, 200, 200, 200),
+    # Outcome dashboards (issue 6): aggregates only. The community mental health service's dashboard is for its
+    # own staff in any role (coordinator, admin and researcher are North members) or a leader; da_worker is at
+    # Pathways. Comparing services is for leaders and researchers only.
+    "outcomes:service": (302, 200, 403, 200, 200),
+    "outcomes:service_csv": (302, 200, 403, 200, 200),
+    "outcomes:commissioner": (302, 403, 403, 403, 200),
+    "outcomes:commissioner_csv": (302, 403, 403, 403, 200),
+    # Service survey, training and feedback (issue 6): the community mental health service's pages are for its
+    # clinical members (the coordinator works in North); recording is for its leaders (none in ROLES); the
+    # comparison across services is for leaders and researchers. Admin and researcher are North members, refused.
+    "survey:compare": (302, 403, 403, 403, 200),
+    "survey:compare-csv": (302, 403, 403, 403, 200),
+    "survey:service": (302, 200, 403, 403, 403),
+    "survey:service-csv": (302, 200, 403, 403, 403),
+    "survey:new": (302, 403, 403, 403, 403),
+    "survey:training": (302, 200, 403, 403, 403),
+    "survey:sessions": (302, 200, 403, 403, 403),
+    "survey:feedback": (302, 200, 403, 403, 403),
+    "survey:detail": (302, 200, 403, 403, 403),
+    # Research extracts (issue 6 point 7): a current project naming the researcher; only they may extract or
+    # read its log. Everyone may open their (possibly empty) list of projects.
+    "research:projects": (302, 200, 200, 200, 200),
+    "research:extract": (302, 403, 403, 403, 200),
+    "research:log": (302, 403, 403, 403, 200),
+    # Programme theories (issue 6 point 4): a published theory for all services, recorded by the team leader.
+    # Evaluators (the researcher here) record and read all; clinical staff read published ones; the administrator
+    # (no clinical role) reads none.
+    "evaluation:theories": (302, 200, 200, 403, 200),
+    "evaluation:theory_new": (302, 403, 403, 403, 200),
+    "evaluation:theory": (302, 200, 200, 403, 200),
+    "evaluation:theory_edit": (302, 403, 403, 403, 200),
+    "evaluation:evidence_new": (302, 403, 403, 403, 200),
 }
 
 
@@ -440,7 +472,50 @@ def _handover_url(name: str, cast: Cast) -> str:
     return reverse(name, args=[dry.public_id])
 
 
+def _survey_url(name: str, cast: Cast) -> str:
+    """A survey of the community mental health service submitted by its team leader, made here."""
+    from coexist.testing.factories_survey import ServiceSurveyFactory
+
+    if name in ("survey:compare", "survey:compare-csv"):
+        ServiceSurveyFactory(service=cast.cmht, submitted_by=cast.team_leader)
+        return reverse(name)
+    if name == "survey:detail":
+        return reverse(name, args=[ServiceSurveyFactory(service=cast.cmht, submitted_by=cast.team_leader).public_id])
+    return reverse(name, args=[cast.cmht.public_id])
+
+
+def _research_url(name: str, cast: Cast) -> str:
+    """A current research project naming the researcher, made here."""
+    from coexist.testing.factories_research import ResearchProjectFactory
+
+    if name == "research:projects":
+        return reverse(name)
+    return reverse(name, args=[ResearchProjectFactory(researchers=[cast.researcher]).public_id])
+
+
+def _evaluation_url(name: str, cast: Cast) -> str:
+    """A published programme theory for all services, recorded by the team leader, made here."""
+    from coexist.evaluation.services import theory_create
+
+    if name in ("evaluation:theories", "evaluation:theory_new"):
+        return reverse(name)
+    theory = theory_create(
+        title="Ward in-reach", context="People leaving a ward.", mechanism="Meeting the worker first.",
+        outcome="Seen within 7 days.", measure_key="reengagement_7_days",
+        context_filter=[["housing_settled", "unsettled"]], status="published", by=cast.team_leader,
+    )  # fmt: skip
+    return reverse(name, args=[theory.public_id])
+
+
 def _url(name: str, cast: Cast) -> str:
+    if name.startswith("evaluation:"):
+        return _evaluation_url(name, cast)
+    if name.startswith("research:"):
+        return _research_url(name, cast)
+    if name in ("outcomes:service", "outcomes:service_csv"):
+        return reverse(name, args=[cast.cmht.public_id]) + "?cut=sex"
+    if name.startswith("survey:"):
+        return _survey_url(name, cast)
     if name.startswith("handover:"):
         return _handover_url(name, cast)
     if name.startswith("medicines:"):

@@ -31,6 +31,8 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"href": reverse("advice:worklist"), "text": "Advice requests", "section": "/advice/"})
         if roles & LEADER_ROLES:
             items.append({"href": reverse("care:team-leader"), "text": "Team leader's list"})
+    if roles & (LEADER_ROLES | {Role.RESEARCHER}):
+        items.append({"href": reverse("outcomes:commissioner"), "text": "Outcomes", "section": "/outcomes/"})
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         items.append({"href": reverse("admin:index"), "text": "Manage accounts and services"})
         items.append(

@@ -27,6 +27,7 @@ from nhs_number.validate import calculate_checksum, is_valid
 from coexist.accounts.models import User
 from coexist.care.models import CareTeamMember, EpisodeOfCare
 from coexist.demo.appointments import add_appointments
+from coexist.demo.evaluation import add_evaluation
 from coexist.demo.groups import add_groups
 from coexist.demo.pathway import NO_COORDINATOR_SHARE, PLANTED_ROLES, Case, Pathway
 from coexist.demo.reviews import add_case_reviews
@@ -34,6 +35,7 @@ from coexist.demo.transitions import add_transitions
 from coexist.organisations.models import Membership, Organisation, OrganisationKind, Role, Service, ServiceKind, Team
 from coexist.people.models import Carer, Consent, EthnicCategory, HousingStatus, Person, Relationship, Sex
 from coexist.people.rules import ContactMethod, RecordPart
+from coexist.research.models import ResearchProject
 
 T = TypeVar("T")
 
@@ -222,7 +224,8 @@ CAST: tuple[CastMember, ...] = (
         "Rahman",
         Role.RESEARCHER,
         "Dual diagnosis evaluation",
-        "no one's record; de-identified figures only",
+        "no one's record; the outcome dashboards (small numbers hidden) and de-identified, logged extracts "
+        "for the RECO research project",
     ),
 )
 
@@ -491,6 +494,19 @@ def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
     reviews = add_case_reviews(r, cases=cases, care_team=care_team, now=now)
     groups = add_groups(rng=r.rng, now=now, services=services, cast=cast, people=persons)
     moves = add_transitions(r, cases, now=now, cast=cast, services=services, teams=teams, reference=pathway.reference)
+    # Issue 6: a research project naming the demo researcher, so de-identified extracts can be tried.
+    project = ResearchProject.objects.create(
+        public_id=r.uuid(), name="RECO: what works for whom in dual diagnosis care",
+        approval_reference="IRAS 999999 (synthetic)", purpose="Realist evaluation of the integrated model.",
+        data_controller_contact="Information governance, Northfield Partnership NHS Foundation Trust",
+        starts_on=ANCHOR - timedelta(days=365), ends_on=ANCHOR + timedelta(days=3 * 365),
+        key=bytes(r.rng.getrandbits(8) for _ in range(32)),
+    )  # fmt: skip
+    project.members.add(cast["researcher"])
+    add_evaluation(
+        r, today=timezone.localdate(now), cmht=services["Community mental health service"], cast=cast,
+        staff=[cast["coordinator"], cast["coordinator2"], cast["psychiatrist"], cast["teamlead"]],
+    )  # fmt: skip
 
     return Summary(
         organisations=len(organisations),
