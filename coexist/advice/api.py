@@ -69,13 +69,13 @@ class AskIn(Schema):
     episode: UUID | None = None
 
 
-class AnswerIn(Schema):
+class AdviceAnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     answer: str = Field(..., max_length=5000)
 
 
-class WithdrawIn(Schema):
+class AdviceWithdrawIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(..., max_length=5000)
@@ -164,7 +164,7 @@ def get_one(request: HttpRequest, advice_id: UUID) -> AdviceOut:
 
 
 @router.post("/{advice_id}/answer", response={200: AdviceOut, **ERRORS}, summary="Answer (the consultant asked)")
-def answer(request: HttpRequest, advice_id: UUID, payload: AnswerIn) -> AdviceOut:
+def answer(request: HttpRequest, advice_id: UUID, payload: AdviceAnswerIn) -> AdviceOut:
     services.advice_answer(
         advice=_unopened(advice_id), answer=payload.answer, by=staff_of(request), channel=Channel.API
     )
@@ -172,7 +172,7 @@ def answer(request: HttpRequest, advice_id: UUID, payload: AnswerIn) -> AdviceOu
 
 
 @router.post("/{advice_id}/withdraw", response={200: AdviceOut, **ERRORS}, summary="Withdraw (the asker)")
-def withdraw(request: HttpRequest, advice_id: UUID, payload: WithdrawIn) -> AdviceOut:
+def withdraw(request: HttpRequest, advice_id: UUID, payload: AdviceWithdrawIn) -> AdviceOut:
     services.advice_withdraw(
         advice=_unopened(advice_id), reason=payload.reason, by=staff_of(request), channel=Channel.API
     )

@@ -60,7 +60,7 @@ class WorkerOut(Schema):
     name: str
 
 
-class TaskOut(Schema):
+class FollowUpTaskOut(Schema):
     id: UUID
     title: str
     priority: str
@@ -86,7 +86,7 @@ class FollowUpOut(Schema):
     due_at: datetime
     overdue: bool
     completed_at: datetime | None
-    task: TaskOut
+    task: FollowUpTaskOut
     actions: list[ActionOut]
 
 
@@ -168,7 +168,7 @@ def _follow_up_out(follow_up: FollowUp, actions: list[FollowUpAction] | None = N
         due_at=follow_up.due_at,
         overdue=follow_up.is_open and follow_up.due_at < timezone.now(),
         completed_at=follow_up.completed_at,
-        task=TaskOut(
+        task=FollowUpTaskOut(
             id=task.public_id,
             title=task.title,
             priority=task.priority,

@@ -32,7 +32,7 @@ class ContextPairOut(Schema):
     category: str
 
 
-class EvidenceOut(Schema):
+class TheoryEvidenceOut(Schema):
     id: UUID
     kind: str
     source: str
@@ -51,10 +51,10 @@ class TheoryOut(Schema):
     context_filter: list[ContextPairOut]
     service: UUID | None
     status: str
-    evidence: list[EvidenceOut]
+    evidence: list[TheoryEvidenceOut]
 
 
-class GroupOut(Schema):
+class ComparisonGroupOut(Schema):
     """One group's figures; "[c]" wherever small-number suppression hides a figure."""
 
     group: str
@@ -73,7 +73,7 @@ class ResultOut(Schema):
     verdict: str
     """consistent | opposite | no_clear_difference | too_few"""
     statement: str
-    groups: list[GroupOut]
+    groups: list[ComparisonGroupOut]
     difference: str
     """Context minus everyone else, in percentage points with its 95% CI; "" when too few to compare."""
 
@@ -85,7 +85,7 @@ def _out(theory: ProgrammeTheory) -> TheoryOut:
         context_filter=[ContextPairOut(cut=c, category=k) for c, k in theory.context_filter],
         service=theory.service.public_id if theory.service else None, status=theory.status,
         evidence=[
-            EvidenceOut(id=e.public_id, kind=e.kind, source=e.source, summary=e.summary, dated=e.dated)
+            TheoryEvidenceOut(id=e.public_id, kind=e.kind, source=e.source, summary=e.summary, dated=e.dated)
             for e in theory.evidence.all()
         ],
     )  # fmt: skip
@@ -128,7 +128,7 @@ def get_result(request: HttpRequest, theory_id: UUID, start: str = "", end: str 
     return ResultOut(
         theory=theory.public_id, measure=theory.measure_key, start=first, end=last, context=result.context,
         verdict=result.verdict.kind.value, statement=result.verdict.text,
-        groups=[GroupOut(group=r[0], numerator=r[1], denominator=r[2], percentage=r[3], confidence_interval_95=r[4])
-                for r in result.rows],
+        groups=[ComparisonGroupOut(group=r[0], numerator=r[1], denominator=r[2], percentage=r[3],
+                                   confidence_interval_95=r[4]) for r in result.rows],
         difference=result.difference,
     )  # fmt: skip

@@ -71,7 +71,7 @@ class MoveOut(Schema):
     count: int
 
 
-class HandoverOut(Schema):
+class ProviderHandoverOut(Schema):
     id: UUID
     from_contract: UUID
     to_contract: UUID
@@ -91,8 +91,8 @@ class ReportOut(Schema):
     rebooking_people: int
 
 
-def _handover_out(h: ProviderHandover) -> HandoverOut:
-    return HandoverOut(
+def _handover_out(h: ProviderHandover) -> ProviderHandoverOut:
+    return ProviderHandoverOut(
         id=h.public_id,
         from_contract=h.from_contract.public_id,
         to_contract=h.to_contract.public_id,
@@ -146,10 +146,10 @@ def list_contracts(request: HttpRequest) -> list[ContractOut]:
 
 @router.post(
     "/contracts/{contract_id}/dry-run",
-    response={201: HandoverOut, **ERRORS},
+    response={201: ProviderHandoverOut, **ERRORS},
     summary="Prepare a dry run of a provider handover to the contract's successor (R10); changes nothing",
 )
-def dry_run(request: HttpRequest, contract_id: UUID, payload: DryRunIn) -> Status[HandoverOut]:
+def dry_run(request: HttpRequest, contract_id: UUID, payload: DryRunIn) -> Status[ProviderHandoverOut]:
     try:
         contract = contract_get(viewer=staff_of(request), public_id=contract_id)
     except Contract.DoesNotExist as exc:
@@ -185,8 +185,8 @@ def run(request: HttpRequest, handover_id: UUID) -> Status[ReportOut]:
     return Status(201, _report_out(request, done.public_id))
 
 
-@router.get("/runs/{handover_id}", response={200: HandoverOut, **ERRORS}, summary="A handover run or dry run")
-def get_run(request: HttpRequest, handover_id: UUID) -> HandoverOut:
+@router.get("/runs/{handover_id}", response={200: ProviderHandoverOut, **ERRORS}, summary="A handover run or dry run")
+def get_run(request: HttpRequest, handover_id: UUID) -> ProviderHandoverOut:
     return _handover_out(_get(request, handover_id))
 
 

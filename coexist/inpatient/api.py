@@ -110,7 +110,7 @@ class ReturnIn(Schema):
     returned_at: datetime
 
 
-class AssessmentIn(Schema):
+class LeaveAssessmentIn(Schema):
     """R9 (seed 002): an assessment by the community drug and alcohol service inside the leave window."""
 
     model_config = ConfigDict(extra="forbid")
@@ -121,7 +121,7 @@ class AssessmentIn(Schema):
     duration_minutes: int = Field(60, ge=15, le=240)
 
 
-class AppointmentOut(Schema):
+class LeaveAppointmentOut(Schema):
     id: UUID
     service: UUID
     staff: UUID
@@ -251,10 +251,10 @@ def record_return(request: HttpRequest, leave_id: UUID, payload: ReturnIn) -> Le
 
 @router.post(
     "/leaves/{leave_id}/assessment",
-    response={201: AppointmentOut, **ERRORS},
+    response={201: LeaveAppointmentOut, **ERRORS},
     summary="Book an assessment by the community drug and alcohol service during leave (R9)",
 )
-def book_assessment(request: HttpRequest, leave_id: UUID, payload: AssessmentIn) -> Status[AppointmentOut]:
+def book_assessment(request: HttpRequest, leave_id: UUID, payload: LeaveAssessmentIn) -> Status[LeaveAppointmentOut]:
     leave = _leave(leave_id)
     service = Service.objects.filter(public_id=payload.service).first()
     if service is None:
@@ -266,7 +266,7 @@ def book_assessment(request: HttpRequest, leave_id: UUID, payload: AssessmentIn)
     )  # fmt: skip
     return Status(
         201,
-        AppointmentOut(
+        LeaveAppointmentOut(
             id=appointment.public_id,
             service=service.public_id,
             staff=staff.public_id,

@@ -118,7 +118,7 @@ class FlagOut(Schema):
     review_on: date
 
 
-class TaskOut(Schema):
+class InstrumentTaskOut(Schema):
     id: UUID
     rule: str
     title: str
@@ -128,7 +128,7 @@ class TaskOut(Schema):
 
 class ResponseRecordedOut(ResponseOut):
     flags_raised: list[FlagOut]
-    tasks_created: list[TaskOut]
+    tasks_created: list[InstrumentTaskOut]
 
 
 class ResponseIn(Schema):
@@ -279,7 +279,7 @@ def create_response(request: HttpRequest, payload: ResponseIn) -> Status[Respons
             FlagOut(id=f.public_id, kind=f.kind, source=f.source, review_on=f.review_on) for f in recorded.flags
         ],
         tasks_created=[
-            TaskOut(id=t.public_id, rule=t.rule, title=t.title, priority=t.priority, due_at=t.due_at)
+            InstrumentTaskOut(id=t.public_id, rule=t.rule, title=t.title, priority=t.priority, due_at=t.due_at)
             for t in recorded.tasks
         ],
     )

@@ -112,7 +112,7 @@ class OtherMedicineOut(Schema):
     stopped_on: date | None
 
 
-class HandoverOut(Schema):
+class PrescribingHandoverOut(Schema):
     id: UUID
     person: UUID
     course: UUID
@@ -137,10 +137,10 @@ class PersonMedicinesOut(Schema):
     current_course: CourseOut | None
     naloxone_offers: list[NaloxoneOut]
     other_medicines: list[OtherMedicineOut]
-    handovers: list[HandoverOut]
+    handovers: list[PrescribingHandoverOut]
 
 
-class StartIn(Schema):
+class CourseStartIn(Schema):
     """R9: start a course. Name the prescriber by staff id, or by name when they have no account."""
 
     model_config = ConfigDict(extra="forbid")
@@ -210,7 +210,7 @@ class HandoverIn(Schema):
     first_community_dose_on: date
 
 
-class AnswerIn(Schema):
+class HandoverAnswerIn(Schema):
     """R9: accept (with `confirmed: true`, confirming drug, dose, last dose given and first community dose
     date) or decline (with a `reason`)."""
 
@@ -221,7 +221,7 @@ class AnswerIn(Schema):
     reason: str = Field("", max_length=5000)
 
 
-class WithdrawIn(Schema):
+class HandoverWithdrawIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field("", max_length=5000)
@@ -286,8 +286,8 @@ def _other_out(m: OtherMedicine) -> OtherMedicineOut:
     )
 
 
-def _handover_out(h: PrescribingHandover) -> HandoverOut:
-    return HandoverOut(
+def _handover_out(h: PrescribingHandover) -> PrescribingHandoverOut:
+    return PrescribingHandoverOut(
         id=h.public_id,
         person=h.person.public_id,
         course=h.treatment.public_id,
@@ -379,7 +379,7 @@ def get_person(request: HttpRequest, person_id: UUID) -> PersonMedicinesOut:
     response={201: PersonMedicinesOut, **ERRORS},
     summary="Start a course of opiate substitution (R9)",
 )
-def start(request: HttpRequest, person_id: UUID, payload: StartIn) -> Status[PersonMedicinesOut]:
+def start(request: HttpRequest, person_id: UUID, payload: CourseStartIn) -> Status[PersonMedicinesOut]:
     person = _person(person_id)
     prescriber = None
     if payload.prescriber is not None:
@@ -466,10 +466,10 @@ def other_medicine(request: HttpRequest, person_id: UUID, payload: OtherMedicine
 
 @router.post(
     "/people/{person_id}/handovers",
-    response={201: HandoverOut, **ERRORS},
+    response={201: PrescribingHandoverOut, **ERRORS},
     summary="Ask a community drug and alcohol service to take over prescribing (R9)",
 )
-def handover_request(request: HttpRequest, person_id: UUID, payload: HandoverIn) -> Status[HandoverOut]:
+def handover_request(request: HttpRequest, person_id: UUID, payload: HandoverIn) -> Status[PrescribingHandoverOut]:
     treatment = _course_of(request, _person(person_id), "POST handover")
     handover = services.prescribing_handover_request(
         treatment=treatment, to_service=_service(payload.to_service),
@@ -483,19 +483,19 @@ def handover_request(request: HttpRequest, person_id: UUID, payload: HandoverIn)
 
 @router.get(
     "/handovers",
-    response={200: list[HandoverOut], **ERRORS},
+    response={200: list[PrescribingHandoverOut], **ERRORS},
     summary="Prescribing handovers waiting for an answer from your services (R9)",
 )
-def waiting(request: HttpRequest) -> list[HandoverOut]:
+def waiting(request: HttpRequest) -> list[PrescribingHandoverOut]:
     return [_handover_out(h) for h in handovers_waiting(viewer=staff_of(request), channel=Channel.API)]
 
 
 @router.post(
     "/handovers/{handover_id}/answer",
-    response={200: HandoverOut, **ERRORS},
+    response={200: PrescribingHandoverOut, **ERRORS},
     summary="Accept or decline a prescribing handover (R9)",
 )
-def answer(request: HttpRequest, handover_id: UUID, payload: AnswerIn) -> HandoverOut:
+def answer(request: HttpRequest, handover_id: UUID, payload: HandoverAnswerIn) -> PrescribingHandoverOut:
     handover = _unopened_handover(handover_id)
     by = staff_of(request)
     if payload.answer == "accept":
@@ -510,10 +510,10 @@ def answer(request: HttpRequest, handover_id: UUID, payload: AnswerIn) -> Handov
 
 @router.post(
     "/handovers/{handover_id}/withdraw",
-    response={200: HandoverOut, **ERRORS},
+    response={200: PrescribingHandoverOut, **ERRORS},
     summary="Withdraw a prescribing handover request (R9)",
 )
-def withdraw(request: HttpRequest, handover_id: UUID, payload: WithdrawIn) -> HandoverOut:
+def withdraw(request: HttpRequest, handover_id: UUID, payload: HandoverWithdrawIn) -> PrescribingHandoverOut:
     handover = _unopened_handover(handover_id)
     by = staff_of(request)
     services.prescribing_handover_withdraw(handover=handover, reason=payload.reason, by=by, channel=Channel.API)

@@ -108,7 +108,7 @@ class TrainingIn(Schema):
     certificate: bool = False
 
 
-class SessionOut(Schema):
+class RecoverySessionOut(Schema):
     id: UUID
     course: str
     session_on: date
@@ -150,7 +150,7 @@ class QuestionOut(Schema):
     agree_percent: Decimal | None
 
 
-class EvidenceOut(Schema):
+class SurveyEvidenceOut(Schema):
     service: UUID
     clinical_staff: int
     trained_staff: int
@@ -189,8 +189,8 @@ def _training_out(t: StaffTraining) -> TrainingOut:
     )  # fmt: skip
 
 
-def _session_out(s: RecoveryCollegeSession) -> SessionOut:
-    return SessionOut(id=s.public_id, course=s.course, session_on=s.session_on, attendees=s.attendees)
+def _session_out(s: RecoveryCollegeSession) -> RecoverySessionOut:
+    return RecoverySessionOut(id=s.public_id, course=s.course, session_on=s.session_on, attendees=s.attendees)
 
 
 def _feedback_out(f: FeedbackRound) -> FeedbackOut:
@@ -242,13 +242,13 @@ def get_survey(request: HttpRequest, survey_id: UUID) -> SurveyDetailOut:
 
 @router.get(
     "/services/{service_id}/evidence",
-    response={200: EvidenceOut, **ERRORS},
+    response={200: SurveyEvidenceOut, **ERRORS},
     summary="Evidence for staffing and training",
 )
-def evidence(request: HttpRequest, service_id: UUID) -> EvidenceOut:
+def evidence(request: HttpRequest, service_id: UUID) -> SurveyEvidenceOut:
     service = _service(request, service_id)
     e = service_evidence(service)
-    return EvidenceOut(
+    return SurveyEvidenceOut(
         service=service.public_id, clinical_staff=e.training.staff, trained_staff=e.training.trained,
         trained_percent=e.training.share, training_since=e.training.since, training_hours=e.training.hours,
         hours_per_staff=e.training.hours_per_staff, recovery_sessions=e.sessions.sessions,
@@ -282,19 +282,19 @@ def record_training(request: HttpRequest, service_id: UUID, payload: TrainingIn)
 
 @router.get(
     "/services/{service_id}/recovery-college",
-    response={200: list[SessionOut], **ERRORS},
+    response={200: list[RecoverySessionOut], **ERRORS},
     summary="Recovery college sessions",
 )
-def list_sessions(request: HttpRequest, service_id: UUID) -> list[SessionOut]:
+def list_sessions(request: HttpRequest, service_id: UUID) -> list[RecoverySessionOut]:
     return [_session_out(s) for s in service_sessions(_service(request, service_id))]
 
 
 @router.post(
     "/services/{service_id}/recovery-college",
-    response={201: SessionOut, **ERRORS},
+    response={201: RecoverySessionOut, **ERRORS},
     summary="Record a recovery college session",
 )
-def record_session(request: HttpRequest, service_id: UUID, payload: SessionIn) -> Status[SessionOut]:
+def record_session(request: HttpRequest, service_id: UUID, payload: SessionIn) -> Status[RecoverySessionOut]:
     service = _service(request, service_id, to_record=True)
     record = recovery_session_record(
         service=service, course=payload.course, session_on=payload.session_on, attendees=payload.attendees,

@@ -42,7 +42,7 @@ router = Router(tags=["discharges and transfers"])
 Text = Field("", max_length=5000)
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     key: str
     title: str
     met: bool
@@ -63,7 +63,7 @@ class TransitionOut(Schema):
     meeting_at: datetime | None
     invitees: list[UUID]
     housing_support: str
-    checklist: list[ItemOut]
+    checklist: list[ChecklistItemOut]
     override_by: UUID | None
     override_reason: str
     follow_up_task: UUID | None
@@ -71,7 +71,7 @@ class TransitionOut(Schema):
     decline_reason: str
 
 
-class StartIn(Schema):
+class TransitionStartIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["discharge", "transfer"]
@@ -103,7 +103,7 @@ class FinishIn(Schema):
     override_reason: str = Text
 
 
-class AnswerIn(Schema):
+class TransitionAnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     accept: bool
@@ -149,13 +149,13 @@ class FiguresOut(Schema):
     overrides: list[OverrideOut]
 
 
-def _items(transition: Transition) -> list[ItemOut]:
+def _items(transition: Transition) -> list[ChecklistItemOut]:
     overridden = set(transition.overridden_items)
     if transition.is_open:
         items: list[ChecklistItem] = checklist_for(transition)
-        return [ItemOut(**i.as_dict(), overridden=i.key in overridden) for i in items]  # type: ignore[arg-type]
+        return [ChecklistItemOut(**i.as_dict(), overridden=i.key in overridden) for i in items]  # type: ignore[arg-type]
     return [
-        ItemOut(key=str(i.get("key", "")), title=str(i.get("title", "")), met=bool(i.get("met")),
+        ChecklistItemOut(key=str(i.get("key", "")), title=str(i.get("title", "")), met=bool(i.get("met")),
                 applies=bool(i.get("applies")), explanation=str(i.get("explanation", "")),
                 overridden=i.get("key") in overridden)
         for i in transition.checklist_at_completion
@@ -236,7 +236,7 @@ def figures(
 @router.post(
     "/episodes/{episode_id}/start", response={201: TransitionOut, **ERRORS}, summary="Start a discharge or transfer"
 )
-def start(request: HttpRequest, episode_id: UUID, payload: StartIn) -> Status[TransitionOut]:
+def start(request: HttpRequest, episode_id: UUID, payload: TransitionStartIn) -> Status[TransitionOut]:
     episode = EpisodeOfCare.objects.select_related("person", "service", "team").filter(public_id=episode_id).first()
     if episode is None:
         raise Http404("No episode of care with that id.")
@@ -302,7 +302,7 @@ def send(request: HttpRequest, transition_id: UUID, payload: FinishIn) -> Transi
 
 
 @router.post("/{transition_id}/answer", response={200: TransitionOut, **ERRORS}, summary="Accept or decline a transfer")
-def answer(request: HttpRequest, transition_id: UUID, payload: AnswerIn) -> TransitionOut:
+def answer(request: HttpRequest, transition_id: UUID, payload: TransitionAnswerIn) -> TransitionOut:
     transition = _unopened(transition_id)
     coordinator = _staff([payload.new_coordinator], "new_coordinator")[0] if payload.new_coordinator else None
     transition_answer(

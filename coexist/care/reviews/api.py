@@ -77,7 +77,7 @@ class PersonReviewsOut(Schema):
     reviews: list[ReviewOut]
 
 
-class ScheduleIn(Schema):
+class ReviewScheduleIn(Schema):
     """R7: book a review. Leave out `invitees` to invite the current care team; otherwise list staff ids,
     at least one from every organisation in the care team."""
 
@@ -92,7 +92,7 @@ class ScheduleIn(Schema):
     carers_invited: bool = False
 
 
-class OutcomeIn(Schema):
+class ReviewOutcomeIn(Schema):
     """R7: the review was held. `next_review_on` is after `held_on` and no later than 12 months after it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -106,7 +106,7 @@ class OutcomeIn(Schema):
     schedule_next: bool = False
 
 
-class CancelIn(Schema):
+class ReviewCancelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(..., max_length=5000)
@@ -198,7 +198,7 @@ def list_for_person(request: HttpRequest, person_id: UUID) -> PersonReviewsOut:
 
 
 @router.post("", response={201: ReviewOut, **ERRORS}, summary="Book a multi-agency case review (R7)")
-def schedule(request: HttpRequest, payload: ScheduleIn) -> Status[ReviewOut]:
+def schedule(request: HttpRequest, payload: ReviewScheduleIn) -> Status[ReviewOut]:
     episode = EpisodeOfCare.objects.select_related("person", "service").filter(public_id=payload.episode).first()
     if episode is None:
         raise Http404("No episode of care with that id.")
@@ -224,7 +224,7 @@ def get_review(request: HttpRequest, review_id: UUID) -> ReviewOut:
 @router.post(
     "/{review_id}/outcome", response={200: ReviewOut, **ERRORS}, summary="Record that a case review was held (R7)"
 )
-def record_outcome(request: HttpRequest, review_id: UUID, payload: OutcomeIn) -> ReviewOut:
+def record_outcome(request: HttpRequest, review_id: UUID, payload: ReviewOutcomeIn) -> ReviewOut:
     review = _unopened(review_id)
     case_review_record_outcome(
         review=review,
@@ -242,7 +242,7 @@ def record_outcome(request: HttpRequest, review_id: UUID, payload: OutcomeIn) ->
 
 
 @router.post("/{review_id}/cancel", response={200: ReviewOut, **ERRORS}, summary="Cancel a booked case review")
-def cancel(request: HttpRequest, review_id: UUID, payload: CancelIn) -> ReviewOut:
+def cancel(request: HttpRequest, review_id: UUID, payload: ReviewCancelIn) -> ReviewOut:
     review = _unopened(review_id)
     case_review_cancel(review=review, reason=payload.reason, by=staff_of(request), channel=Channel.API)
     return _review_out(_open(request, review_id, "POST case review cancel (response)"))

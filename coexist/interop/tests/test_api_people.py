@@ -575,8 +575,14 @@ def test_openapi_documents_errors_as_problem_json(client: Client, db: None) -> N
         for response in errors.values():
             assert set(response["content"]) == {PROBLEM}, operation["operationId"]
         success = {code: r for code, r in operation["responses"].items() if code.startswith("2")}
-        # JSON everywhere, except the care plan's PDF download, which says so, and 204 No Content.
-        expected = {"application/pdf"} if operation["operationId"].endswith("_pdf") else {"application/json"}
+        # JSON everywhere, except the downloads, which say so (the care plan's PDF, a research extract's CSV),
+        # and 204 No Content.
+        operation_id = operation["operationId"]
+        expected = (
+            {"application/pdf"} if operation_id.endswith("_pdf")
+            else {"text/csv"} if operation_id.endswith("_extract")
+            else {"application/json"}
+        )  # fmt: skip
         for code, response in success.items():
             assert set(response.get("content", {})) == (set() if code == "204" else expected), operation["operationId"]
 
