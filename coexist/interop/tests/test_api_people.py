@@ -655,3 +655,32 @@ def test_opening_a_record_costs_a_bounded_number_of_queries(
     assert count_queries(client, person_url(cast.ben), headers) == small
     with django_assert_max_num_queries(14):
         client.get(person_url(cast.ben), **headers)
+
+
+def test_every_api_schema_has_its_own_name(db: None) -> None:
+    """django-ninja files schemas under their class name in the OpenAPI document: two apps' `GroupOut`s would
+    leave one described by the other's fields (the fuzz tests then fail on correct responses)."""
+    import importlib
+    from collections import Counter
+
+    from ninja import Schema
+
+    from coexist.interop.api import api
+
+    api.get_openapi_schema()  # imports every router
+    modules = {cls.__module__ for cls in _all_subclasses(Schema) if cls.__module__.startswith("coexist.")}
+    for module in modules:
+        importlib.import_module(module)
+    names = Counter(
+        cls.__name__
+        for cls in _all_subclasses(Schema)
+        if cls.__module__.startswith("coexist.") and "api" in cls.__module__
+    )
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _all_subclasses(sub)
+    return found
