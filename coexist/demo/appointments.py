@@ -32,7 +32,7 @@ from coexist.engagement.rules import Attendance, PlanReview, RiskLevel
 from coexist.tasks.models import Priority, Task, TaskStatus
 
 if TYPE_CHECKING:
-    from coexist.demo.generate import _Random
+    from coexist.demo.generate import SeededRandom
     from coexist.demo.pathway import Case
 
 PAST_OUTCOMES: dict[str, int] = {
@@ -66,7 +66,7 @@ def _at(day: datetime, hour: int, minute: int) -> datetime:
 
 
 def add_appointments(
-    r: _Random, cases: Sequence[Case], *, now: datetime, flags: Sequence[RiskFlag]
+    r: SeededRandom, cases: Sequence[Case], *, now: datetime, flags: Sequence[RiskFlag]
 ) -> AppointmentCounts:
     """Appointments for each case with a coordinator: 2 to 6 in the last 16 weeks, 1 upcoming or a series."""
     flag_kinds: dict[int, list[str]] = {}
@@ -139,7 +139,7 @@ def add_appointments(
 
 
 def _follow_ups(
-    r: _Random, misses: Sequence[tuple[Appointment, User]], *, now: datetime, flag_kinds: dict[int, list[str]]
+    r: SeededRandom, misses: Sequence[tuple[Appointment, User]], *, now: datetime, flag_kinds: dict[int, list[str]]
 ) -> int:
     """R6 for each miss: the follow-up and its task, due by risk; done on time, late, or (if recent) open."""
     tasks: list[Task] = []

@@ -15,7 +15,7 @@ from coexist.survey.models import FeedbackRound, RecoveryCollegeSession, Service
 from coexist.survey.rules import Dimension, Provision, Question
 
 if TYPE_CHECKING:
-    from coexist.demo.generate import _Random
+    from coexist.demo.generate import SeededRandom
 
 # A year ago the service was mostly "capable" (3); since then staffing and training improved (the link worker
 # model and the training programme), continuity of care most of all.
@@ -23,7 +23,7 @@ SCORES_LAST_YEAR = dict.fromkeys(Dimension, 2) | {Dimension.ASSESSMENT: 3, Dimen
 SCORES_NOW = dict.fromkeys(Dimension, 3) | {Dimension.STAFFING: 4, Dimension.TRAINING: 4, Dimension.CONTINUITY: 4}
 
 
-def add_evaluation(r: _Random, *, today: date, cmht: Service, cast: dict[str, User], staff: list[User]) -> None:
+def add_evaluation(r: SeededRandom, *, today: date, cmht: Service, cast: dict[str, User], staff: list[User]) -> None:
     lead = cast["teamlead"]
     for completed_on, scores in ((today - timedelta(days=365), SCORES_LAST_YEAR), (today - timedelta(20), SCORES_NOW)):
         survey = ServiceSurvey.objects.create(

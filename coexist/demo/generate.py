@@ -289,7 +289,7 @@ class Summary:
     skipped: bool = False
 
 
-class _Random:
+class SeededRandom:
     """The seed's random generator, with the helpers the generator needs."""
 
     def __init__(self, seed: int) -> None:
@@ -333,7 +333,7 @@ def generate(*, people: int, seed: int, now: datetime | None = None) -> Summary:
     if demo_loaded():
         return Summary(skipped=True)
     now = now or timezone.now()
-    r = _Random(seed)
+    r = SeededRandom(seed)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
 
@@ -548,7 +548,7 @@ def _grant_administration(user: User) -> None:
     user.user_permissions.set(perms)
 
 
-def _staff_user(r: _Random, fake: Faker, index: int) -> User:
+def _staff_user(r: SeededRandom, fake: Faker, index: int) -> User:
     user = User(
         public_id=r.uuid(),
         username=f"staff{index + 1:04d}",
@@ -559,7 +559,7 @@ def _staff_user(r: _Random, fake: Faker, index: int) -> User:
     return user
 
 
-def _people(r: _Random, fake: Faker, count: int, used_numbers: set[str]) -> list[Person]:
+def _people(r: SeededRandom, fake: Faker, count: int, used_numbers: set[str]) -> list[Person]:
     persons = []
     for _ in range(count):
         sex = r.weighted(SEX_WEIGHTS)
@@ -609,7 +609,7 @@ def _people(r: _Random, fake: Faker, count: int, used_numbers: set[str]) -> list
 
 
 def _member(
-    r: _Random,
+    r: SeededRandom,
     person: Person,
     user: User,
     role: Role,
@@ -622,7 +622,7 @@ def _member(
     )
 
 
-def _carer(r: _Random, fake: Faker, person: Person) -> Carer:
+def _carer(r: SeededRandom, fake: Faker, person: Person) -> Carer:
     return Carer(
         public_id=r.uuid(),
         person=person,
@@ -644,7 +644,7 @@ def _carer(r: _Random, fake: Faker, person: Person) -> Carer:
 
 
 def _consent(
-    r: _Random,
+    r: SeededRandom,
     person: Person,
     by: User,
     organisation: Organisation | None,

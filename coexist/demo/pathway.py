@@ -59,7 +59,7 @@ from coexist.tasks.models import Priority, Task, TaskStatus
 if TYPE_CHECKING:
     from faker import Faker
 
-    from coexist.demo.generate import _Random
+    from coexist.demo.generate import SeededRandom
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -328,7 +328,7 @@ class Pathway:
 
     def __init__(
         self,
-        r: _Random,
+        r: SeededRandom,
         fake: Faker,
         *,
         now: datetime,

@@ -23,7 +23,7 @@ from coexist.care.reviews.rules import needs_case_review, twelve_months_after
 from coexist.care.reviews.selectors import organisations_of_users
 
 if TYPE_CHECKING:
-    from coexist.demo.generate import _Random
+    from coexist.demo.generate import SeededRandom
     from coexist.demo.pathway import Case
 
 OUTCOMES = (
@@ -39,7 +39,9 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def add_case_reviews(r: _Random, *, cases: Sequence[Case], care_team: Sequence[CareTeamMember], now: datetime) -> int:
+def add_case_reviews(
+    r: SeededRandom, *, cases: Sequence[Case], care_team: Sequence[CareTeamMember], now: datetime
+) -> int:
     """Build and save the reviews and their invitees (two bulk inserts). Returns how many reviews."""
     today = timezone.localdate(now)
     team_of: dict[int, list[CareTeamMember]] = {}

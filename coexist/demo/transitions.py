@@ -49,7 +49,7 @@ from coexist.transitions import rules as checklist
 from coexist.transitions.models import HousingSupport, Transition, TransitionInvitee, TransitionKind, TransitionStatus
 
 if TYPE_CHECKING:
-    from coexist.demo.generate import _Random
+    from coexist.demo.generate import SeededRandom
     from coexist.demo.pathway import Case
 
 WARD_STAY_SHARE = 0.1  # people discharged from Willow Ward in the last nine months
@@ -101,7 +101,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def add_transitions(
-    r: _Random,
+    r: SeededRandom,
     cases: Sequence[Case],
     *,
     now: datetime,
@@ -162,7 +162,7 @@ def add_transitions(
 
 
 def _ward_episode(
-    r: _Random, case: Case, *, ward: Service, ward_team: Team, nurse: User, worker: User, admitted: datetime
+    r: SeededRandom, case: Case, *, ward: Service, ward_team: Team, nurse: User, worker: User, admitted: datetime
 ) -> EpisodeOfCare:
     episode = EpisodeOfCare.objects.create(
         public_id=r.uuid(), person=case.person, service=ward, team=ward_team, status=EpisodeStatus.ACTIVE,
@@ -184,7 +184,7 @@ def _ward_episode(
 
 
 def _course(
-    r: _Random, case: Case, *, service: Service, started: date, by: User, dose: Decimal, pharmacy: str
+    r: SeededRandom, case: Case, *, service: Service, started: date, by: User, dose: Decimal, pharmacy: str
 ) -> OpiateSubstitution:
     course = OpiateSubstitution.objects.create(
         public_id=r.uuid(), person=case.person, drug=OpioidSubstitute.METHADONE, prescribing_service=service,
@@ -203,7 +203,7 @@ def _course(
 
 
 def _past_stay(
-    r: _Random,
+    r: SeededRandom,
     case: Case,
     *,
     ward: Service,
@@ -323,7 +323,7 @@ def _checklist(*, on_ost: bool, handed_over: bool, naloxone: bool, override: boo
 
 
 def _current_stay(
-    r: _Random,
+    r: SeededRandom,
     case: Case,
     *,
     ward: Service,
@@ -408,7 +408,7 @@ def _plan_is_complete(case: Case) -> bool:
 
 
 def _discharge_held_for_the_handover(
-    r: _Random,
+    r: SeededRandom,
     case: Case,
     *,
     episode: EpisodeOfCare,
@@ -463,7 +463,7 @@ def _discharge_held_for_the_handover(
     )
 
 
-def _advice(r: _Random, cases: Sequence[Case], *, now: datetime, consultant: User, askers: dict[str, User]) -> int:
+def _advice(r: SeededRandom, cases: Sequence[Case], *, now: datetime, consultant: User, askers: dict[str, User]) -> int:
     """Questions to the addictions consultant: three open (hours to days old), the rest answered."""
     made = 0
     for index, case in enumerate(cases[: len(QUESTIONS)]):
@@ -496,7 +496,7 @@ def _advice(r: _Random, cases: Sequence[Case], *, now: datetime, consultant: Use
     return made
 
 
-def _contracts(r: _Random, *, community_da: Service, today: date) -> int:
+def _contracts(r: SeededRandom, *, community_da: Service, today: date) -> int:
     """R10: Pathways' contract for the community drug and alcohol service ends in 60 days; the successor
     provider's service and team exist, with nobody on its caseload yet."""
     successor_org = Organisation.objects.create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from coexist.care.models import CaseReview, CaseReviewStatus
 from coexist.care.reviews.rules import twelve_months_after
 from coexist.care.reviews.selectors import due_for_episodes
-from coexist.demo.generate import _Random
+from coexist.demo.generate import SeededRandom
 from coexist.demo.pathway import Case
 from coexist.demo.reviews import add_case_reviews
 from coexist.organisations.models import Role
@@ -33,7 +33,7 @@ def test_r7_demo_gives_most_episodes_a_held_review_and_some_overdue_or_booked(ca
             Case(person=person, episode=episode, referral=None, team=cast.north, coordinator=cast.coordinator,  # type: ignore[arg-type]
                  accepted_by=cast.coordinator, since=episode.opened_at.date())
         )  # fmt: skip
-    made = add_case_reviews(_Random(5), cases=cases, care_team=care_team, now=now)
+    made = add_case_reviews(SeededRandom(5), cases=cases, care_team=care_team, now=now)
     assert made == CaseReview.objects.count() > 0
     held = CaseReview.objects.filter(status=CaseReviewStatus.HELD)
     assert held.count() >= 20
