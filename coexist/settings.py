@@ -114,6 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiler spends longer compiling the outcome dashboards' queries than running them
+    # (decision 0017): off for our connections, whatever the server's default.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # A cache every worker process shares, so the self-referral rate limit (django-ratelimit) counts
 # one address across all of them. The table is created by referrals migration 0003. Its increment

@@ -134,6 +134,8 @@ class JointAssessment(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # Outcome measures read the joint assessments completed in a period (days to assessment, QS188 s1).
+        indexes = [models.Index(fields=["status", "completed_at"])]
 
     def __str__(self) -> str:
         return f"Joint assessment of {self.person} ({self.get_status_display()})"

@@ -78,6 +78,9 @@ class EpisodeOfCare(models.Model):
             models.Index(fields=["service", "status"]),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["person", "status"]),
+            # Outcome measures read a service's episodes by the day opened or finished (issue 6).
+            models.Index(fields=["service", "opened_at"]),
+            models.Index(fields=["service", "finished_at"]),
         ]
 
     def __str__(self) -> str:

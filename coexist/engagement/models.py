@@ -125,7 +125,8 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["person", "completed_at"])]
+        # created_at: outcome measures read the follow-ups created in a period (QS188 statement 4).
+        indexes = [models.Index(fields=["person", "completed_at"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return f"Follow-up of {self.appointment} (due {self.due_at:%d %b %Y %H:%M})"

@@ -127,11 +127,11 @@ def theory_result(theory: ProgrammeTheory, *, start: date, end: date) -> TheoryR
     x1 = n1 = x2 = n2 = 0
     for o in found:
         if in_context(theory.context_filter, o.facts, o.at):
-            n1 += 1
-            x1 += o.in_numerator
+            n1 += o.count
+            x1 += o.count if o.in_numerator else 0
         else:
-            n2 += 1
-            x2 += o.in_numerator
+            n2 += o.count
+            x2 += o.count if o.in_numerator else 0
     return TheoryResult(
         measure, start, end, label, service, verdict((x1, n1), (x2, n2), expects=Expects(theory.expects))
     )

@@ -31,7 +31,11 @@ class InstrumentResponse(models.Model):
 
     class Meta:
         ordering = ["-completed_at"]
-        indexes = [models.Index(fields=["person", "instrument_code", "completed_at"])]
+        indexes = [
+            models.Index(fields=["person", "instrument_code", "completed_at"]),
+            # Outcome measures read one instrument's responses in a period (changes in TOP and DIALOG).
+            models.Index(fields=["instrument_code", "completed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.instrument_version} for {self.person}"

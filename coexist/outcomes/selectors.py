@@ -12,8 +12,10 @@ The figures are aggregates: no page here shows a person's name or opens anyone's
 access log entry is written (the access log is per person; an aggregate touches no single record). Small
 numbers are hidden by `rules.publish` before anything leaves this module.
 
-The measures and the reading of the record come from `definitions.MEASURES` and `observations.observations`;
-both are parameters (with those as defaults) so tests can pass hand-built measures and observations.
+The measures and the reading of the record come from `definitions.MEASURES` and `observations.monthly`; both
+are parameters (with those as defaults) so tests can pass hand-built measures and observations. A dashboard
+reads each measure once for all its months (once a month for a snapshot measure), grouped (`observations.tally`):
+the work grows with the number of days and categories shown, not with the number of people behind them.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ from coexist.outcomes.rules.suppression import DEFAULT_THRESHOLD, marker_meaning
 from coexist.people.permissions import AccessRefused
 from coexist.people.rules import AccessDecision
 
-Observe = Callable[..., list[Observation]]
-"""observe(measure_key, *, start, end, services=None) -> observations, like `observations.observations`."""
+Read = Callable[..., tuple[list[list[Observation]], list[Observation]]]
+"""read(measure_key, *, months, services=None, cut=None, whole=True) -> (observations per month, observations of
+all the months with the facts `cut` reads, or none without `whole`), like `observations.monthly`."""
 
 LEADER_ROLES = frozenset({Role.TEAM_LEADER, Role.DUAL_DIAGNOSIS_LEAD, Role.SERVICE_MANAGER})
 COMMISSIONER_ROLES = LEADER_ROLES | {Role.RESEARCHER}
@@ -66,10 +69,10 @@ def default_measures() -> Mapping[str, Measure]:
     return MEASURES
 
 
-def default_observe() -> Observe:
-    from coexist.outcomes.observations import observations
+def default_read() -> Read:
+    from coexist.outcomes.observations import monthly
 
-    return observations
+    return monthly
 
 
 # --- Who may see ----------------------------------------------------------------------------------------
@@ -149,7 +152,7 @@ def service_dashboard(
     cut: Cut | None,
     today: date,
     measures: Mapping[str, Measure] | None = None,
-    observe: Observe | None = None,
+    read: Read | None = None,
     threshold_value: int | None = None,
 ) -> ServiceDashboard:
     """Every measure for one service: the latest complete month, a run chart of `months` months and, with a
@@ -161,19 +164,22 @@ def service_dashboard(
     if cut is Cut.SERVICE:
         raise ValueError("A service's dashboard is not cut by service.")
     measures = default_measures() if measures is None else measures
-    observe = default_observe() if observe is None else observe
+    read = default_read() if read is None else read
     limit = threshold() if threshold_value is None else threshold_value
     calendar_months = months_to(last_complete_month_end(today), months)
     start, end = calendar_months[0].start, calendar_months[-1].end
     definition = service_cut_definition(service, cut) if cut is not None else None
     sections = []
     for key, measure in measures.items():
-        # Each month read on its own, as its period: snapshot measures look at the record on the month's last
-        # day and score changes take each person's latest measurement in the month.
+        # Each month is its own period: snapshot measures look at the record on the month's last day and score
+        # changes take each person's latest measurement in the month (see observations.monthly).
+        by_month, found = read(
+            key, months=[(m.start, m.end) for m in calendar_months], services=[service], cut=cut, whole=cut is not None
+        )
         series = [
             SeriesPoint(m, fig, publish_figure(measure, fig, threshold=limit))
-            for m in calendar_months
-            for fig in [figure(measure, observe(key, start=m.start, end=m.end, services=[service]))]
+            for m, month in zip(calendar_months, by_month, strict=True)
+            for fig in [figure(measure, month)]
         ]
         points, hidden = chart_points(series)
         chart = run_chart(
@@ -181,7 +187,6 @@ def service_dashboard(
         )
         table = None
         if cut is not None and definition is not None:
-            found = observe(key, start=start, end=end, services=[service])
             by = figures_by(measure, found, cut, definition=definition)
             table = cut_table(measure, by, definition, threshold=limit, overall=figure(measure, found))
         sections.append(MeasureSection(measure, series[-1] if series else None, series, chart, hidden, table))
@@ -229,7 +234,7 @@ def commissioner_view(
     today: date,
     services: Sequence[Service] | None = None,
     measures: Mapping[str, Measure] | None = None,
-    observe: Observe | None = None,
+    read: Read | None = None,
     threshold_value: int | None = None,
 ) -> CommissionerView:
     """The latest complete month's figure of every measure for every service, side by side, suppressed.
@@ -239,7 +244,7 @@ def commissioner_view(
     if not decision.allowed:
         raise AccessRefused(decision)
     measures = default_measures() if measures is None else measures
-    observe = default_observe() if observe is None else observe
+    read = default_read() if read is None else read
     limit = threshold() if threshold_value is None else threshold_value
     shown = (
         list(services)
@@ -250,7 +255,7 @@ def commissioner_view(
     definition = data_cut(Cut.SERVICE, [(str(s.public_id), s.name) for s in shown])
     rows = []
     for key, measure in measures.items():
-        found = observe(key, start=month.start, end=month.end, services=shown)
+        _, found = read(key, months=[(month.start, month.end)], services=shown, cut=Cut.SERVICE)
         by = figures_by(measure, found, Cut.SERVICE, definition=definition)
         rows.append(
             CommissionerRow(measure, [publish_figure(measure, by[str(s.public_id)], threshold=limit) for s in shown])

@@ -128,7 +128,12 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["to_service", "status"])]
+        indexes = [
+            models.Index(fields=["to_service", "status"]),
+            # Outcome measures read a service's referrals by the day received or decided (issue 6).
+            models.Index(fields=["to_service", "received_at"]),
+            models.Index(fields=["to_service", "decided_at"]),
+        ]
         constraints = [
             # An episode of care is always someone's: acceptance needs a linked person.
             models.CheckConstraint(

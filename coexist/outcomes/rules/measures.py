@@ -40,6 +40,8 @@ class Observation:
     facts: PersonFacts = field(default_factory=PersonFacts)
     person_key: str = ""
     """The person's public id as text: to count people, and never shown."""
+    count: int = 1
+    """How many units this stands for: a tally groups units alike in everything above into one observation."""
 
 
 @dataclass(frozen=True)
@@ -69,20 +71,35 @@ class Figure:
     """Percentage, count, median or mean; None when there is nothing to compute it from."""
 
 
+def _median(values: list[tuple[float, int]]) -> float:
+    """The median of values each repeated `count` times (the mean of the middle two when there are an even
+    number), without writing the repeats out."""
+    ordered = sorted(values)
+    n = sum(count for _, count in ordered)
+    middle = {(n - 1) // 2, n // 2}  # 0-based positions of the middle one or two
+    found: list[float] = []
+    seen = 0
+    for value, count in ordered:
+        found += [value] * len({p for p in middle if seen <= p < seen + count})
+        seen += count
+    return statistics.fmean(found)
+
+
 def figure(measure: Measure, observations: Sequence[Observation]) -> Figure:
-    """Reduce observations to the measure's figure (no suppression here: see `rules.suppression`)."""
-    denominator = len(observations)
-    numerator = sum(1 for o in observations if o.in_numerator)
+    """Reduce observations to the measure's figure (no suppression here: see `rules.suppression`). Each
+    observation counts `count` times."""
+    denominator = sum(o.count for o in observations)
+    numerator = sum(o.count for o in observations if o.in_numerator)
     if measure.kind == Kind.PROPORTION:
         return Figure(numerator, denominator, 100.0 * numerator / denominator if denominator else None)
     if measure.kind == Kind.COUNT:
         return Figure(denominator, denominator, float(denominator))
-    values = [o.value for o in observations if o.value is not None]
+    values = [(o.value, o.count) for o in observations if o.value is not None and o.count > 0]
     if not values:
         return Figure(numerator, denominator, None)
     if measure.kind == Kind.MEDIAN:
-        return Figure(numerator, denominator, float(statistics.median(values)))
-    return Figure(numerator, denominator, statistics.fmean(values))
+        return Figure(numerator, denominator, _median(values))
+    return Figure(numerator, denominator, sum(v * c for v, c in values) / sum(c for _, c in values))
 
 
 def in_period(observations: Iterable[Observation], start: date, end: date) -> list[Observation]:

@@ -17,7 +17,7 @@ ISSUE_6_POINT_1 = {
 
 def test_every_measure_of_issue_6_point_1_is_defined_once_with_a_reader() -> None:
     assert set(MEASURES) == ISSUE_6_POINT_1
-    assert set(observations._BUILDERS) == set(MEASURES)
+    assert set(observations.READERS) == set(MEASURES)
     assert all(key == m.key for key, m in MEASURES.items())
 
 

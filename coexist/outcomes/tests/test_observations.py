@@ -19,8 +19,9 @@ from coexist.organisations.models import ServiceKind
 from coexist.outcomes.definitions import MEASURES
 from coexist.outcomes.observations import (
     declined_for_coexisting_condition,
-    monthly_series,
+    monthly,
     observations,
+    opened_on_or_after_is_on_time,
     person_facts,
 )
 from coexist.outcomes.rules.measures import figure
@@ -454,18 +455,49 @@ def test_a_fixed_number_of_queries_however_many_units(
     assert len(units) == 7
 
 
-def test_monthly_series_labels_months_and_splits_events_by_month() -> None:
-    # Referrals: 2 in November 2024, none in December, 1 in January 2025 → 2, 0, 1.
+NOV_TO_JAN = [
+    (date(2024, 11, 1), date(2024, 11, 30)),
+    (date(2024, 12, 1), date(2024, 12, 31)),
+    (JAN["start"], JAN["end"]),
+]
+
+
+def test_monthly_splits_events_by_month_and_gives_the_whole_span() -> None:
+    # Referrals: 2 in November 2024, none in December, 1 in January 2025 → 2, 0, 1; 3 in all.
     service = ServiceFactory()
     for when in (at(3, 11, 2024), at(30, 11, 2024), at(31, 1, 2025)):
         ReferralFactory(to_service=service, received_at=when)
-    series = monthly_series("referrals_by_route", months=3, end=date(2025, 1, 31))
-    assert [(label, f.value) for label, f in series] == [("Nov 2024", 2.0), ("Dec 2024", 0.0), ("Jan 2025", 1.0)]
+    by_month, everything = monthly("referrals_by_route", months=NOV_TO_JAN)
+    measure = MEASURES["referrals_by_route"]
+    assert [figure(measure, m).value for m in by_month] == [2.0, 0.0, 1.0]
+    assert figure(measure, everything).value == 3.0
 
 
-def test_monthly_series_reads_snapshot_measures_at_each_month_end() -> None:
-    # One open episode from 1 Dec; loss of contact from 10 Jan. December: 0 of 1; January: 1 of 1.
+def test_monthly_reads_snapshot_measures_at_each_month_end() -> None:
+    # One open episode from 1 Dec; loss of contact from 10 Jan. December: 0 of 1; January: 1 of 1; all the
+    # months together: the record at the end of January, 1 of 1.
     episode = EpisodeFactory(opened_at=at(1, 12, 2024))
     LossOfContact.objects.create(person=episode.person, since=at(10), reason="missed", marked_by=UserFactory())
-    series = monthly_series("loss_of_contact", months=2, end=date(2025, 1, 31), now=LATER)
-    assert [(label, f.numerator, f.denominator) for label, f in series] == [("Dec 2024", 0, 1), ("Jan 2025", 1, 1)]
+    by_month, everything = monthly("loss_of_contact", months=NOV_TO_JAN[1:], now=LATER)
+    measure = MEASURES["loss_of_contact"]
+    assert [(figure(measure, m).numerator, figure(measure, m).denominator) for m in by_month] == [(0, 1), (1, 1)]
+    assert (figure(measure, everything).numerator, figure(measure, everything).denominator) == (1, 1)
+
+
+def test_monthly_score_change_takes_the_latest_measurement_in_each_month() -> None:
+    # TOP: 8 on 10 Nov, 12 on 10 Dec, 15 on 10 Jan. November: one measurement, nothing; December: 12 - 8 = +4;
+    # January: 15 - 8 = +7. All three months as one period: the latest, +7, once.
+    person = PersonFactory()
+    for when, score in ((at(10, 11, 2024), 8), (at(10, 12, 2024), 12), (at(10), 15)):
+        _response(person, "top", when, {"quality_of_life": score})
+    by_month, everything = monthly("top_change", months=NOV_TO_JAN)
+    assert [[o.value for o in m] for m in by_month] == [[], [4.0], [7.0]]
+    assert [o.value for o in everything] == [7.0]
+
+
+def test_r7_the_day_that_divides_on_time_from_overdue_when_no_review_was_held() -> None:
+    # Twelve months after 29 Feb 2024 is 28 Feb 2025, so on 1 Mar 2025 only episodes opened from 1 Mar 2024 are
+    # on time; on 28 Feb 2025 those opened from 28 Feb 2024 (29 Feb 2024 included).
+    assert opened_on_or_after_is_on_time(date(2025, 3, 1)) == date(2024, 3, 1)
+    assert opened_on_or_after_is_on_time(date(2025, 2, 28)) == date(2024, 2, 28)
+    assert opened_on_or_after_is_on_time(date(2025, 6, 30)) == date(2024, 6, 30)

@@ -1,6 +1,6 @@
 """The outcome dashboards (issue 6 point 3): who may see them, what they show, and that small numbers stay hidden.
 
-The figures are checked on hand-built observations passed to the selectors (their `measures` and `observe`
+The figures are checked on hand-built observations passed to the selectors (their `measures` and `read`
 parameters), with the right answers worked out by hand in the comments. The pages themselves are opened with
 the real measures and the cast.
 """
@@ -73,24 +73,29 @@ def _population(service: str = "") -> list[Observation]:
     ]  # fmt: skip
 
 
-def _observe(population: Sequence[Observation]) -> Callable[..., list[Observation]]:
-    def observe(
-        measure_key: str, *, start: date, end: date, services: Sequence[Service] | None = None
-    ) -> list[Observation]:
-        keys = None if services is None else {str(s.public_id) for s in services}
-        return [
-            o
-            for o in in_period(population, start, end)
-            if keys is None or not o.facts.service or o.facts.service in keys
-        ]
+def _read(population: Sequence[Observation]) -> Callable[..., tuple[list[list[Observation]], list[Observation]]]:
+    """Like `observations.monthly`, over hand-built observations: each month's, and all the months'."""
 
-    return observe
+    def read(
+        measure_key: str,
+        *,
+        months: Sequence[tuple[date, date]],
+        services: Sequence[Service] | None = None,
+        cut: Cut | None = None,
+        whole: bool = True,
+    ) -> tuple[list[list[Observation]], list[Observation]]:
+        keys = None if services is None else {str(s.public_id) for s in services}
+        mine = [o for o in population if keys is None or not o.facts.service or o.facts.service in keys]
+        everything = in_period(mine, months[0][0], months[-1][1]) if whole else []
+        return [in_period(mine, first, last) for first, last in months], everything
+
+    return read
 
 
 def _dashboard(cast: Cast, *, cut: Cut | None = None, viewer: User | None = None):  # type: ignore[no-untyped-def]
     return service_dashboard(
         viewer=viewer or cast.coordinator, service=cast.cmht, months=3, cut=cut, today=TODAY, measures=MEASURES,
-        observe=_observe(_population()),
+        read=_read(_population()),
     )  # fmt: skip
 
 
@@ -177,16 +182,16 @@ def test_r14_commissioner_view_puts_services_side_by_side_suppressed(cast: Cast)
     ]  # fmt: skip
     view = commissioner_view(
         viewer=cast.team_leader, today=TODAY, services=[cast.cmht, cast.pathways_service], measures={"seen": SEEN},
-        observe=_observe(population),
+        read=_read(population),
     )  # fmt: skip
     assert view.month_label == "2026-10"
     (row,) = view.rows
     assert [f.value_text for f in row.figures] == ["50%", "[c]"]
     assert [f.denominator_text for f in row.figures] == ["12", "[c]"]
     with pytest.raises(AccessRefused):
-        commissioner_view(viewer=cast.coordinator, today=TODAY, measures={"seen": SEEN}, observe=_observe([]))
+        commissioner_view(viewer=cast.coordinator, today=TODAY, measures={"seen": SEEN}, read=_read([]))
     with pytest.raises(AccessRefused):
-        commissioner_view(viewer=cast.admin, today=TODAY, measures={"seen": SEEN}, observe=_observe([]))
+        commissioner_view(viewer=cast.admin, today=TODAY, measures={"seen": SEEN}, read=_read([]))
 
 
 # --- The pages, with the real measures ----------------------------------------------------------------------
