@@ -170,10 +170,9 @@ def _with_cut(units: list[Unit], cut: Cut | None) -> list[Observation]:
     the reader read with it (`Unit.fact`)."""
     if cut is None:
         return [Observation(u.at, u.in_numerator, u.value) for u in units]
-    field = _CUT_PERSON_FIELD.get(cut)
-    unit_field = {Cut.REFERRAL_ROUTE: "route", Cut.SERVICE: "service", Cut.TEAM: "team"}.get(cut, "fact")
+    on_unit = {Cut.REFERRAL_ROUTE: "route", Cut.SERVICE: "service", Cut.TEAM: "team"}
     return [
-        Observation(u.at, u.in_numerator, u.value, _fact(cut, u.fact if field else getattr(u, unit_field)))
+        Observation(u.at, u.in_numerator, u.value, _fact(cut, getattr(u, on_unit[cut]) if cut in on_unit else u.fact))
         for u in units
     ]
 
@@ -269,15 +268,14 @@ def monthly(
     all of them together as one period, with the facts of `cut` (without `whole`, the second is empty). Each month
     is its own period: event measures are read once for the whole run and split by day; snapshot measures count
     the episodes open at each month's end from one reading; a change in score takes each person's latest
-    measurement in each month, in one query (and the run as one period in another)."""
+    measurement in each month, and in the run as one period, from one reading of the measurements."""
     if not months:
         return [], []
     span = window(months[0][0], months[-1][1], _ids(services), now)
     if measure_key in SCORE_KEYS:
         periods = [*months, *([(span.start, span.end)] if whole else [])]
         per_period, _ = score_changes(measure_key, span, periods, fact=_CUT_PERSON_FIELD.get(cut) if cut else None)
-        every = iter(_with_cut([u for units in per_period for u in units], cut))
-        found = [[next(every) for _ in units] for units in per_period]
+        found = [_with_cut(units, cut) for units in per_period]
         return found[: len(months)], found[len(months)] if whole else []
     reading = READERS[measure_key](span)
     if isinstance(reading, Snapshot):
