@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_PEOPLE ?= 120
 DEMO_SEED ?= 2026
+DEMO_HISTORY_PEOPLE ?= 3000
 
 .PHONY: run test lint typecheck check assets install install-dev chromium demo bench clean
 
@@ -52,7 +53,7 @@ chromium:
 run: install assets
 	@mkdir -p var
 	COEXIST_DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
-	COEXIST_DEBUG=1 $(BIN)/python manage.py generate_demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
+	COEXIST_DEBUG=1 $(BIN)/python manage.py generate_demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --history-people $(DEMO_HISTORY_PEOPLE)
 	@COEXIST_DEBUG=1 ./scripts/serve.sh
 
 ## make test ----------------------------------------------------------------------------------

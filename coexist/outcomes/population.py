@@ -200,10 +200,8 @@ ROLE_OF = {"cmht": Role.CARE_COORDINATOR, "drug_alcohol": Role.SUBSTANCE_MISUSE_
 
 def _area(name: str, prefix: str) -> tuple[Area, list[tuple[User, Team, Role]]]:
     """An area's trust and drug and alcohol provider, their three services, their teams and 12 staff a team."""
-    trust = Organisation.objects.create(name=f"{prefix} {name} Trust", kind=OrganisationKind.NHS_TRUST)
-    provider = Organisation.objects.create(
-        name=f"{prefix} {name} Recovery", kind=OrganisationKind.DRUG_ALCOHOL_PROVIDER
-    )
+    trust = Organisation.objects.create(name=f"{name} Trust", kind=OrganisationKind.NHS_TRUST)
+    provider = Organisation.objects.create(name=f"{name} Recovery", kind=OrganisationKind.DRUG_ALCOHOL_PROVIDER)
     services = {
         "cmht": Service.objects.create(
             organisation=trust, name=f"{name} community mental health service", kind=ServiceKind.COMMUNITY_MENTAL_HEALTH

@@ -27,7 +27,7 @@ from datetime import date
 from django.conf import settings
 
 from coexist.accounts.models import User
-from coexist.organisations.models import Membership, Role, Service, Team
+from coexist.organisations.models import Membership, Role, Service, ServiceKind, Team
 from coexist.outcomes.charts import ChartContext, run_chart
 from coexist.outcomes.rules.measures import Measure, Observation, figure, figures_by
 from coexist.outcomes.rules.publish import (
@@ -51,6 +51,10 @@ all the months with the facts `cut` reads, or none without `whole`), like `obser
 
 LEADER_ROLES = frozenset({Role.TEAM_LEADER, Role.DUAL_DIAGNOSIS_LEAD, Role.SERVICE_MANAGER})
 COMMISSIONER_ROLES = LEADER_ROLES | {Role.RESEARCHER}
+
+# The services the commissioner's view compares: those that hold episodes of care, which every measure counts
+# (a GP practice, social care or a corporate team would be a column of zeros).
+CARE_KINDS = frozenset({ServiceKind.COMMUNITY_MENTAL_HEALTH, ServiceKind.INPATIENT_WARD, ServiceKind.DRUG_ALCOHOL})
 
 # Cuts offered on a service's dashboard: every R14 cut, referral route and the service's teams (a single
 # service's dashboard has nothing to cut by service).
@@ -249,7 +253,11 @@ def commissioner_view(
     shown = (
         list(services)
         if services is not None
-        else list(Service.objects.select_related("organisation").order_by("organisation__name", "name"))
+        else list(
+            Service.objects.filter(kind__in=CARE_KINDS)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
     )
     month = months_to(last_complete_month_end(today), 1)[0]
     definition = data_cut(Cut.SERVICE, [(str(s.public_id), s.name) for s in shown])

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_joint_assessment_domains'),
-        ('care', '0004_case_reviews'),
-        ('people', '0002_carer_assessments'),
+        ("assessments", "0002_joint_assessment_domains"),
+        ("care", "0004_case_reviews"),
+        ("people", "0002_carer_assessments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='jointassessment',
-            index=models.Index(fields=['status', 'completed_at'], name='assessments_status_fa5797_idx'),
+            model_name="jointassessment",
+            index=models.Index(fields=["status", "completed_at"], name="assessments_status_fa5797_idx"),
         ),
     ]

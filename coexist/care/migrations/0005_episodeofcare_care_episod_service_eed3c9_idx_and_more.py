@@ -5,22 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0004_case_reviews'),
-        ('organisations', '0002_service_follow_up_working_days'),
-        ('people', '0002_carer_assessments'),
-        ('referrals', '0004_declined_has_reason_and_onward_route'),
+        ("care", "0004_case_reviews"),
+        ("organisations", "0002_service_follow_up_working_days"),
+        ("people", "0002_carer_assessments"),
+        ("referrals", "0004_declined_has_reason_and_onward_route"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='episodeofcare',
-            index=models.Index(fields=['service', 'opened_at'], name='care_episod_service_eed3c9_idx'),
+            model_name="episodeofcare",
+            index=models.Index(fields=["service", "opened_at"], name="care_episod_service_eed3c9_idx"),
         ),
         migrations.AddIndex(
-            model_name='episodeofcare',
-            index=models.Index(fields=['service', 'finished_at'], name='care_episod_service_5b3ca1_idx'),
+            model_name="episodeofcare",
+            index=models.Index(fields=["service", "finished_at"], name="care_episod_service_5b3ca1_idx"),
         ),
     ]

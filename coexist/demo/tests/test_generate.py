@@ -13,6 +13,7 @@ from nhs_number.validate import is_valid
 from coexist.accounts.models import User
 from coexist.care.models import EpisodeOfCare
 from coexist.demo.generate import ANCHOR, CASELOAD_SIZE, generate
+from coexist.organisations.models import Service
 from coexist.people.models import HOMELESS_STATUSES, Consent, Person
 from coexist.people.permissions import caseload_of, people_visible_to
 from coexist.referrals.models import Referral
@@ -72,6 +73,23 @@ def test_running_the_command_twice_changes_nothing() -> None:
     call_command("generate_demo", people=30, seed=3, stdout=out)
     assert counts() == first
     assert "already loaded; nothing changed" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_history_people_make_eastbrook_whose_dashboards_have_months_to_chart_and_no_one_in_the_cast_sees_them() -> None:
+    out = StringIO()
+    call_command("generate_demo", people=20, seed=3, history_people=300, stdout=out)
+    assert "Eastbrook: 300 generated people with three years of history" in out.getvalue()
+    cmht = Service.objects.get(name="Eastbrook community mental health service")
+    assert Referral.objects.filter(to_service=cmht).count() > 100
+    # The history is its own area: the demo's clinical sign-ins see none of its people.
+    history = Person.objects.filter(family_name__startswith="Person ")
+    assert history.count() == 300
+    for username in ("coordinator", "teamlead", "substance", "wardnurse"):
+        visible = people_visible_to(User.objects.get(username=username))
+        assert not visible.filter(pk__in=history).exists(), username
+    call_command("generate_demo", people=20, seed=3, history_people=300, stdout=out)
+    assert Person.objects.count() == 320
 
 
 @pytest.mark.django_db

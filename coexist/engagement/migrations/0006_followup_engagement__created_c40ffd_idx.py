@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0005_appointment_rebooking'),
-        ('people', '0002_carer_assessments'),
-        ('tasks', '0002_task_escalation'),
+        ("engagement", "0005_appointment_rebooking"),
+        ("people", "0002_carer_assessments"),
+        ("tasks", "0002_task_escalation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['created_at'], name='engagement__created_c40ffd_idx'),
+            model_name="followup",
+            index=models.Index(fields=["created_at"], name="engagement__created_c40ffd_idx"),
         ),
     ]

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0003_jointassessment_assessments_status_fa5797_idx'),
-        ('instruments', '0001_initial'),
-        ('people', '0002_carer_assessments'),
+        ("assessments", "0003_jointassessment_assessments_status_fa5797_idx"),
+        ("instruments", "0001_initial"),
+        ("people", "0002_carer_assessments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='instrumentresponse',
-            index=models.Index(fields=['instrument_code', 'completed_at'], name='instruments_instrum_50d480_idx'),
+            model_name="instrumentresponse",
+            index=models.Index(fields=["instrument_code", "completed_at"], name="instruments_instrum_50d480_idx"),
         ),
     ]

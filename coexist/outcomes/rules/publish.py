@@ -106,7 +106,8 @@ def publish_figure(measure: Measure, fig: Figure, *, threshold: int) -> Publishe
             value=None if hidden else fig.value,
             suppressed=rate.rate is SUPPRESSED and fig.denominator > 0,
             value_text=_value_text(measure, fig.value, rate.rate is SUPPRESSED and fig.denominator > 0),
-            numerator=rate.numerator,
+            # Nobody to count discloses nobody: "0 of 0", not a hidden numerator.
+            numerator=0 if fig.denominator == 0 else rate.numerator,
             denominator=rate.denominator,
         )
     if measure.kind == Kind.COUNT:

@@ -19,8 +19,8 @@ from django.urls import reverse
 from coexist.accounts.models import User
 from coexist.audit.models import AccessLogEntry
 from coexist.organisations.models import Service
-from coexist.outcomes.rules.measures import Kind, Measure, Observation, in_period
-from coexist.outcomes.rules.publish import last_complete_month_end, months_refusal, months_to
+from coexist.outcomes.rules.measures import Figure, Kind, Measure, Observation, in_period
+from coexist.outcomes.rules.publish import last_complete_month_end, months_refusal, months_to, publish_figure
 from coexist.outcomes.rules.spc import Polarity
 from coexist.outcomes.rules.subgroups import Cut, PersonFacts
 from coexist.outcomes.selectors import commissioner_view, service_dashboard
@@ -107,6 +107,15 @@ def test_months_are_the_complete_months_before_today() -> None:
     for bad in ("0", "61", "-1", "twelve", "1" * 10_000, "3\x00"):
         months, message = months_refusal(bad)
         assert months == 12 and "whole number from 1 to 60" in message
+
+
+def test_r14_a_proportion_with_nobody_to_count_says_so_and_hides_nothing() -> None:
+    published = publish_figure(SEEN, Figure(0, 0, None), threshold=5)
+    assert (published.value_text, published.numerator_text, published.denominator_text) == ("None to count", "0", "0")
+    assert not published.suppressed
+    # One person: everything about them hidden.
+    one = publish_figure(SEEN, Figure(1, 1, 100.0), threshold=5)
+    assert (one.value_text, one.numerator_text, one.denominator_text) == ("[c]", "[c]", "[c]")
 
 
 @pytest.mark.django_db

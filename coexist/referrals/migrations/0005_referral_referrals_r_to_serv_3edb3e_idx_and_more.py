@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_service_follow_up_working_days'),
-        ('people', '0002_carer_assessments'),
-        ('referrals', '0004_declined_has_reason_and_onward_route'),
+        ("organisations", "0002_service_follow_up_working_days"),
+        ("people", "0002_carer_assessments"),
+        ("referrals", "0004_declined_has_reason_and_onward_route"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['to_service', 'received_at'], name='referrals_r_to_serv_3edb3e_idx'),
+            model_name="referral",
+            index=models.Index(fields=["to_service", "received_at"], name="referrals_r_to_serv_3edb3e_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['to_service', 'decided_at'], name='referrals_r_to_serv_c410b9_idx'),
+            model_name="referral",
+            index=models.Index(fields=["to_service", "decided_at"], name="referrals_r_to_serv_c410b9_idx"),
         ),
     ]

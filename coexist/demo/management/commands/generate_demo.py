@@ -1,4 +1,7 @@
-"""`python manage.py generate_demo --people N --seed S`: load the synthetic demo population once."""
+"""`python manage.py generate_demo --people N --seed S [--history-people H]`: load the synthetic demo population
+once, and with `--history-people`, Eastbrook: a generated area of H people with three years of history, so that
+the outcome dashboards have months to chart (the demo's own people are too few: most monthly counts would be
+hidden as small numbers, and their history is laid out before the demo's anchor date)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coexist.demo.generate import generate
+from coexist.outcomes.population import generate_outcomes_population
+
+HISTORY_AREA = "Eastbrook"
 
 
 class Command(BaseCommand):
@@ -15,14 +21,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=120, help="How many people (default 120).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument(
+            "--history-people",
+            type=int,
+            default=0,
+            help=f"People in {HISTORY_AREA}, a generated area with three years of history for the outcome "
+            "dashboards (default 0: none).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["people"] <= 1_000_000:
             raise CommandError("--people must be between 1 and 1,000,000.")
+        if not 0 <= options["history_people"] <= 1_000_000:
+            raise CommandError("--history-people must be between 0 and 1,000,000.")
         summary = generate(people=options["people"], seed=options["seed"])
         if summary.skipped:
             self.stdout.write("Demo data is already loaded; nothing changed.")
             return
+        if options["history_people"]:
+            history = generate_outcomes_population(
+                people=options["history_people"], seed=options["seed"], prefix="eastbrook", areas=((HISTORY_AREA, 1),)
+            )
+            self.stdout.write(
+                f"{HISTORY_AREA}: {history.people} generated people with three years of history in "
+                f"{', '.join(s.name for s in history.services.values())}, for the outcome dashboards."
+            )
         self.stdout.write(
             f"Demo data loaded: {summary.people} people, {summary.staff} staff, "
             f"{summary.care_team_members} care team places, {summary.consents} consents, {summary.carers} carers.\n"
