@@ -227,10 +227,9 @@ def run_chart(
         )
         for p in spc.points
     )
+    # Every nth label, counted back from the latest so that it is always labelled and no two labels crowd.
     every = max(1, math.ceil(len(values) / _MAX_X_LABELS))
-    x_ticks = tuple(
-        AxisTick(x_of(i), label) for i, label in enumerate(labels) if i % every == 0 or i == len(labels) - 1
-    )
+    x_ticks = tuple(AxisTick(x_of(i), label) for i, label in enumerate(labels) if (len(labels) - 1 - i) % every == 0)
     ticks = []
     tick = low
     while tick <= high + step / 2:

@@ -156,6 +156,11 @@ def test_long_series_thins_the_axis_labels():
     assert len(chart.x_ticks) <= 13
     assert chart.x_ticks[-1].text == "W51"
     assert chart.summary.startswith("52 weeks;")
+    # 24 months: every other month, ending on the latest, evenly spaced (no two labels side by side).
+    months = run_chart(
+        [(f"M{i}", 50.0 + i % 4) for i in range(24)], title="Monthly", unit="%", polarity=Polarity.NEITHER
+    )
+    assert [t.text for t in months.x_ticks] == [f"M{i}" for i in range(1, 24, 2)]
 
 
 @pytest.mark.parametrize(
