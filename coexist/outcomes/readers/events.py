@@ -58,19 +58,13 @@ def uptake(w: Window) -> Query:
 
 
 def days_to_assessment(w: Window) -> Query:
-    first_completed = (
-        JointAssessment.objects.filter(
-            person=OuterRef("person"), status=AssessmentStatus.COMPLETED, completed_at__gte=OuterRef("received_at")
-        )
-        .order_by("completed_at")
-        .values("completed_at")[:1]
-    )
-    # The first assessment after a referral falls in the period when one was completed in it, on or after the
-    # referral, and none between the referral and the period's start. Only people assessed in the period
-    # (a semi-join the database does once) and referrals received by its end are looked at.
+    # The first joint assessment completed on or after the referral falls in the period when one was completed in
+    # it, on or after the referral, and none between the referral and the period's start. Only people assessed in
+    # the period (a semi-join the database does once) and referrals received by its end are looked at.
     completed = JointAssessment.objects.filter(status=AssessmentStatus.COMPLETED)
     in_period = completed.filter(completed_at__gte=w.lo, completed_at__lt=w.hi)
     mine = {"person": OuterRef("person"), "completed_at__gte": OuterRef("received_at")}
+    first_completed = completed.filter(**mine).order_by("completed_at").values("completed_at")[:1]
     qs = in_services(
         Referral.objects.filter(
             status=Status.ACCEPTED, person__in=in_period.values("person_id"), received_at__lt=w.hi

@@ -71,11 +71,6 @@ def _month(expression: Any) -> TruncMonth:
     return TruncMonth(expression, output_field=DateField())
 
 
-def _open(opened: date, finished: date | None, month: date) -> bool:
-    """Open at the end of the month starting `month`, from the months the episode opened and finished in."""
-    return opened <= month and (finished is None or finished > month)
-
-
 def _since(month: date | None, first: date) -> bool:
     """True at the end of the month starting `first`, for a condition true from the month starting `month`."""
     return month is not None and month <= first
@@ -125,7 +120,8 @@ def _count_by_month(
 
 
 def _open_months(firsts: list[date], opened: date, finished: date | None) -> range:
-    """The indexes of the months (by first day, in order) at whose end the episode was open (see `_open`)."""
+    """The indexes of the months (by first day, in order) at whose end an episode was open, from the months it
+    opened and finished in: opened in that month or before, finished after it or not at all."""
     return range(bisect_left(firsts, opened), len(firsts) if finished is None else bisect_left(firsts, finished))
 
 
@@ -164,15 +160,14 @@ def _lost_months(qs: QuerySet[Any], months: Months, by: list[str]) -> MonthCount
     per_episode: dict[int, list[tuple[Any, ...]]] = {}
     for row in losses:
         per_episode.setdefault(row[0], []).append(row[1:])
+    firsts = [first for first, _ in months]
     for periods in per_episode.values():
         opened, finished = periods[0][:2]
         value = periods[0][4] if by else None
-        for counter, (first, _) in zip(everyone, months, strict=True):
-            if _open(opened, finished, first) and any(
-                _since(p[2], first) and (p[3] is None or p[3] > first) for p in periods
-            ):
-                counter[(False, value)] -= 1
-                counter[(True, value)] += 1
+        for i in _open_months(firsts, opened, finished):
+            if any(_since(p[2], firsts[i]) and (p[3] is None or p[3] > firsts[i]) for p in periods):
+                everyone[i][(False, value)] -= 1
+                everyone[i][(True, value)] += 1
     return everyone
 
 
@@ -272,6 +267,7 @@ def _on_time_months(qs: QuerySet[Any], months: Months, by: list[str]) -> MonthCo
     """By the R7 rule functions themselves: episodes with no review held in the run, grouped by the day they
     opened; each episode with reviews, with its reviews."""
     last_day = months[-1][1]
+    firsts = [first for first, _ in months]
     held = _held_since_opened(last_day)
 
     def on_time(due_on: date, day: date) -> bool:
@@ -302,12 +298,12 @@ def _on_time_months(qs: QuerySet[Any], months: Months, by: list[str]) -> MonthCo
         reviews = sorted((HeldReview(held_on=r[3], next_review_on=r[4]) for r in rows), key=lambda r: r.held_on)
         held_ons = [r.held_on for r in reviews]
         due: dict[int, date] = {}  # by how many reviews were held by the day: the rule, once per set
-        for counter, (first, last) in zip(found, months, strict=True):
-            if _open(opened, finished, first):
-                by_then = bisect_right(held_ons, last)
-                if by_then not in due:
-                    due[by_then] = review_due_on(episode_opened_on=opened_on, held=reviews[:by_then])
-                counter[(on_time(due[by_then], last), value)] += 1
+        for i in _open_months(firsts, opened, finished):
+            last = months[i][1]
+            by_then = bisect_right(held_ons, last)
+            if by_then not in due:
+                due[by_then] = review_due_on(episode_opened_on=opened_on, held=reviews[:by_then])
+            found[i][(on_time(due[by_then], last), value)] += 1
     return found
 
 
